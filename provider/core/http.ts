@@ -1,0 +1,224 @@
+/**
+ * HTTP over undici: one pooled Agent per origin and TLS setting, process-wide; TLS verified
+ * by default; per-request timeout; JSON helpers; redacted errors. No retries here: retry is
+ * one layer, in core/retry, decided by whether the call is idempotent.
+ */
+import { readFileSync } from "node:fs";
+import type { Readable } from "node:stream";
+import { Agent, request as undiciRequest } from "undici";
+import { AuthError, TransientError } from "./errors";
+import { endpointLimiter } from "./limits";
+import { warnOnce } from "./log";
+import { redactUrl } from "./redact";
+
+export interface TlsOptions {
+  /** PEM text of CA certificates to trust, or a path to a PEM file. */
+  caBundle?: string;
+  /** Skip certificate verification. Explicit opt-in; a warning is logged once per origin. */
+  insecure?: boolean;
+}
+
+export interface HttpRequest {
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "COPY";
+  /** Absolute URL, or a path appended to the endpoint's base URL. */
+  path: string;
+  query?: Record<string, string | number | boolean | Array<string | number> | undefined>;
+  headers?: Record<string, string>;
+  /** Objects are sent as JSON; Buffers, strings and streams as they are. */
+  body?: unknown;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /** Shown in errors: "hitachi createRemoteStorage". */
+  vendor: string;
+  operation: string;
+}
+
+export interface HttpResponse<T = unknown> {
+  status: number;
+  headers: Record<string, string>;
+  /** Parsed JSON when the response is JSON, else the text (or undefined when empty). */
+  body: T;
+  text: string;
+}
+
+export interface HttpEndpoint {
+  baseUrl: string;
+  tls?: TlsOptions;
+  /** Max requests in flight to this origin, process-wide. */
+  concurrency?: number;
+}
+
+export const DEFAULT_TIMEOUT_MS = 60_000;
+
+interface HttpState {
+  agents: Map<string, Agent>;
+}
+const state = httpState();
+function httpState(): HttpState {
+  const key = Symbol.for("pulumi-drplane.http");
+  const g = globalThis as unknown as Record<symbol, HttpState | undefined>;
+  return (g[key] ??= { agents: new Map() });
+}
+
+function loadCa(caBundle: string): string {
+  return caBundle.includes("-----BEGIN") ? caBundle : readFileSync(caBundle, "utf8");
+}
+
+/** The shared Agent for an origin + TLS setting (created on first use, kept for the process). */
+export function agentFor(origin: string, tls: TlsOptions = {}): Agent {
+  const key = `${origin}|${tls.insecure ? "insecure" : "verify"}|${tls.caBundle ?? ""}`;
+  let agent = state.agents.get(key);
+  if (!agent) {
+    if (tls.insecure && origin.startsWith("https:")) {
+      warnOnce(
+        `insecure:${origin}`,
+        "tls",
+        `certificate verification is DISABLED for ${origin} (insecure: true). Use caBundle instead in production.`,
+      );
+    }
+    agent = new Agent({
+      connections: 16,
+      keepAliveTimeout: 10_000,
+      connect: {
+        rejectUnauthorized: !tls.insecure,
+        ...(tls.caBundle ? { ca: loadCa(tls.caBundle) } : {}),
+      },
+    });
+    state.agents.set(key, agent);
+  }
+  return agent;
+}
+
+/** Closes every pooled connection (tests, and the end of a demo run). */
+export async function closeAllAgents(): Promise<void> {
+  const agents = [...state.agents.values()];
+  state.agents.clear();
+  await Promise.all(agents.map((a) => a.close().catch(() => undefined)));
+}
+
+export function buildUrl(baseUrl: string, path: string, query?: HttpRequest["query"]): URL {
+  const url = /^https?:\/\//.test(path) ? new URL(path) : new URL(baseUrl.replace(/\/+$/, "") + path);
+  for (const [k, v] of Object.entries(query ?? {})) {
+    if (v === undefined) continue;
+    for (const item of Array.isArray(v) ? v : [v]) url.searchParams.append(k, String(item));
+  }
+  return url;
+}
+
+function encodeBody(body: unknown, headers: Record<string, string>): string | Buffer | Readable | undefined {
+  if (body === undefined) return undefined;
+  if (typeof body === "string" || Buffer.isBuffer(body)) return body;
+  if (typeof (body as Readable).pipe === "function") return body as Readable;
+  if (!Object.keys(headers).some((h) => h.toLowerCase() === "content-type"))
+    headers["content-type"] = "application/json";
+  return JSON.stringify(body);
+}
+
+const CONNECT_ERRORS = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EAI_AGAIN",
+  "UND_ERR_SOCKET",
+  "UND_ERR_CLOSED",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_HEADERS_TIMEOUT",
+  "UND_ERR_BODY_TIMEOUT",
+]);
+
+/**
+ * Sends one request. Resolves for every HTTP status (the vendor client maps statuses to
+ * errors); rejects with TransientError for network failures and timeouts, with
+ * `meta.mayHaveReachedServer` telling whether a non-idempotent call needs a lookup first.
+ */
+export async function send<T = unknown>(endpoint: HttpEndpoint, req: HttpRequest): Promise<HttpResponse<T>> {
+  const url = buildUrl(endpoint.baseUrl, req.path, req.query);
+  const headers: Record<string, string> = { accept: "application/json", ...req.headers };
+  const body = encodeBody(req.body, headers);
+  const timeoutMs = req.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
+  const limiter = endpointLimiter(url.origin, endpoint.concurrency);
+  return limiter.run(async () => {
+    let sent = false;
+    try {
+      const res = await undiciRequest(url, {
+        method: req.method,
+        headers,
+        body,
+        signal,
+        dispatcher: agentFor(url.origin, endpoint.tls),
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      });
+      sent = true;
+      const text = await res.body.text();
+      const resHeaders: Record<string, string> = {};
+      for (const [k, v] of Object.entries(res.headers)) {
+        if (v !== undefined) resHeaders[k.toLowerCase()] = Array.isArray(v) ? v.join(", ") : v;
+      }
+      return { status: res.statusCode, headers: resHeaders, body: parseBody(text, resHeaders) as T, text };
+    } catch (err) {
+      throw networkError(err, req, url, timeout.aborted, sent);
+    }
+  });
+}
+
+function parseBody(text: string, headers: Record<string, string>): unknown {
+  if (!text) return undefined;
+  const type = headers["content-type"] ?? "";
+  if (type.includes("json") || /^\s*[[{]/.test(text)) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      return text;
+    }
+  }
+  return text;
+}
+
+function networkError(err: unknown, req: HttpRequest, url: URL, timedOut: boolean, sent: boolean): Error {
+  if (req.signal?.aborted) return err as Error;
+  const code = (err as { code?: string }).code ?? (err as { cause?: { code?: string } }).cause?.code;
+  const target = `${req.method} ${redactUrl(url.origin + url.pathname)}`;
+  const meta = {
+    vendor: req.vendor,
+    operation: req.operation,
+    mayHaveReachedServer: sent || !connectOnly(code),
+  };
+  if (timedOut) {
+    return new TransientError(`${target} timed out after ${req.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms`, {
+      cause: err,
+      meta: { ...meta, remedy: "check that the endpoint is reachable; the call may be retried" },
+    });
+  }
+  if (code && (CONNECT_ERRORS.has(code) || code.startsWith("UND_ERR"))) {
+    return new TransientError(`${target} failed: ${code}`, { cause: err, meta });
+  }
+  const msg = err instanceof Error ? err.message : String(err);
+  if (/certificate|self[- ]signed|SSL|TLS/i.test(msg) || /CERT|SSL/.test(code ?? "")) {
+    return new AuthError(`${target}: TLS verification of the server failed (${code ?? msg})`, {
+      cause: err,
+      meta: {
+        ...meta,
+        mayHaveReachedServer: false,
+        remedy: "give the server's CA certificate as caBundle (or, for a lab only, insecure: true)",
+      },
+    });
+  }
+  return new TransientError(`${target} failed: ${msg}`, { cause: err, meta });
+}
+
+/** True when the failure happened before any byte could reach the server. */
+function connectOnly(code: string | undefined): boolean {
+  return (
+    code === "ECONNREFUSED" ||
+    code === "UND_ERR_CONNECT_TIMEOUT" ||
+    code === "EHOSTUNREACH" ||
+    code === "ENETUNREACH" ||
+    code === "EAI_AGAIN"
+  );
+}

@@ -1,0 +1,232 @@
+/**
+ * Handler for `RemoteStorage`: registers a remote Hitachi storage system with a local one.
+ * The API has no update, so identity fields replace (delete first: one registration per
+ * remote id); settings that only affect our client (TLS, timeouts, deletion mode) update
+ * in place; credentials are never a diff.
+ */
+import { z } from "zod";
+import { isDrplaneError, ResourceInitError } from "../core/errors";
+import { checkWith } from "../core/schema";
+import { HitachiClient } from "../vendors/hitachi/client";
+import {
+  ensureRemoteStorage,
+  findRegistration,
+  removeRemoteStorage,
+  resolveIdentity,
+  type RemoteStorageResult,
+} from "../vendors/hitachi/remote-storage";
+import {
+  connectionSchema,
+  durationMs,
+  inputsOf,
+  omitKeys,
+  progress,
+  same,
+  timeoutsSchema,
+  type ConnectionInput,
+  type Handler,
+  type Props,
+} from "./common";
+
+export const KIND = "RemoteStorage";
+const DEFAULT_TIMEOUT_MS = 20 * 60_000;
+
+function schema() {
+  return z
+    .object({
+      local: connectionSchema,
+      remote: connectionSchema,
+      remoteStorageDeviceId: z
+        .string()
+        .regex(
+          /^[0-9A-Fa-f]{6}\d{6}$/,
+          "12 characters: a 6-character model prefix and a 6-digit serial, e.g. 832000420000",
+        )
+        .optional(),
+      restServerIp: z
+        .string()
+        .min(1)
+        .max(255)
+        .regex(/^[A-Za-z0-9.:-]+$/, "an IPv4/IPv6 address or host name")
+        .optional(),
+      restServerPort: z.number().int().min(1).max(65535).optional(),
+      isMutualDiscovery: z.boolean().default(true),
+      isMutualDeletion: z.boolean().default(true),
+      longPollSeconds: z.number().int().min(0).max(300).default(0),
+      timeouts: timeoutsSchema.optional(),
+    })
+    .strict();
+}
+type Inputs = z.output<ReturnType<typeof schema>>;
+
+function client(conn: ConnectionInput): HitachiClient {
+  return new HitachiClient({
+    endpoint: conn.endpoint,
+    profile: conn.profile,
+    username: conn.username,
+    tls: { caBundle: conn.caBundle, insecure: conn.insecure },
+  });
+}
+
+/** restServerIp/Port default to the host and port the provider uses to reach the remote. */
+function target(inputs: Props): { restServerIp: string; restServerPort: number } {
+  const url = new URL(inputs.remote.endpoint);
+  return {
+    restServerIp: inputs.restServerIp ?? url.hostname.replace(/^\[|\]$/g, ""),
+    restServerPort:
+      inputs.restServerPort ?? (url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80),
+  };
+}
+
+function outputs(inputs: Props, result: RemoteStorageResult): Props {
+  const r = result.registration;
+  return {
+    ...inputs,
+    ...target(inputs),
+    localStorageDeviceId: result.localStorageDeviceId,
+    remoteStorageDeviceId: result.remoteStorageDeviceId,
+    dkcType: r.dkcType,
+    model: r.model ?? null,
+    serialNumber: r.serialNumber ?? null,
+    ctl1Ip: r.ctl1Ip ?? null,
+    ctl2Ip: r.ctl2Ip ?? null,
+    communicationModes: (r.communicationModes ?? []).map((m) => m.communicationMode),
+    registeredRestServerIp: r.restServerIp ?? null,
+    registeredRestServerPort: r.restServerPort ?? null,
+    localApiVersion: result.localApiVersion,
+    remoteApiVersion: result.remoteApiVersion,
+    adopted: result.adopted,
+  };
+}
+
+function spec(inputs: Inputs & Props, timeoutMs: number) {
+  return {
+    local: client(inputs.local),
+    remote: client(inputs.remote),
+    remoteStorageDeviceId: inputs.remoteStorageDeviceId,
+    ...target(inputs),
+    isMutualDiscovery: inputs.isMutualDiscovery,
+    timeoutMs,
+    longPollSeconds: inputs.longPollSeconds,
+    onProgress: progress(KIND, inputs),
+  };
+}
+
+function idOf(result: { localStorageDeviceId: string; remoteStorageDeviceId: string }): string {
+  return `${result.localStorageDeviceId}/${result.remoteStorageDeviceId}`;
+}
+
+export const remoteStorageHandler: Handler = {
+  async check(_olds, news) {
+    const { inputs, failures } = checkWith(schema(), news);
+    return { inputs: { ...inputs, ...(news.__name ? { __name: news.__name } : {}) }, failures };
+  },
+
+  async diff(_id, olds, news) {
+    const replaces: string[] = [];
+    if (olds.local?.endpoint !== news.local?.endpoint) replaces.push("local");
+    if (news.remoteStorageDeviceId !== undefined && news.remoteStorageDeviceId !== olds.remoteStorageDeviceId)
+      replaces.push("remoteStorageDeviceId");
+    const was = target(olds);
+    const now = target(news);
+    if (was.restServerIp !== now.restServerIp) replaces.push("restServerIp");
+    if (was.restServerPort !== now.restServerPort) replaces.push("restServerPort");
+    if ((olds.isMutualDiscovery ?? true) !== (news.isMutualDiscovery ?? true))
+      replaces.push("isMutualDiscovery");
+    // Everything else that changed updates in place; credentials alone are not a change.
+    const credentialFree = (p: Props) => ({
+      ...omitKeys(inputsOf(p), [
+        "local",
+        "remote",
+        "remoteStorageDeviceId",
+        "restServerIp",
+        "restServerPort",
+        ...COMPUTED,
+      ]),
+      local: omitKeys(p.local, ["profile", "username"]),
+      remote: omitKeys(p.remote, ["profile", "username"]),
+    });
+    const changes = replaces.length > 0 || !same(credentialFree(olds), credentialFree(news));
+    return { changes, replaces, deleteBeforeReplace: replaces.length > 0 };
+  },
+
+  async create(raw) {
+    const inputs = raw as Inputs & Props;
+    const s = spec(inputs, durationMs(inputs.timeouts?.create, DEFAULT_TIMEOUT_MS));
+    const identity = await resolveIdentity(s);
+    try {
+      const result = await ensureRemoteStorage(s, identity);
+      return { id: idOf(result), outs: outputs(inputs, result) };
+    } catch (err) {
+      // A job that timed out may still complete on the array: record the resource so the
+      // next `pulumi up` adopts it (update runs the same idempotent flow), never duplicates.
+      if (isDrplaneError(err, "DRP_TIMEOUT")) {
+        const partial = { ...inputs, ...target(inputs), ...identity, __provider: raw.__provider };
+        throw new ResourceInitError(idOf(identity), partial, err);
+      }
+      throw err;
+    }
+  },
+
+  async read(id, props) {
+    const local = client(props.local);
+    const remoteId = props.remoteStorageDeviceId ?? id.split("/")[1];
+    const found = await local.withSession((s) => findRegistration(local, s, remoteId));
+    if (!found) return {};
+    const live = {
+      ...props,
+      // The live registration address becomes the recorded one, so drift shows in the next diff.
+      ...(found.restServerIp !== undefined ? { restServerIp: found.restServerIp } : {}),
+      ...(found.restServerPort !== undefined ? { restServerPort: found.restServerPort } : {}),
+      registeredRestServerIp: found.restServerIp ?? null,
+      registeredRestServerPort: found.restServerPort ?? null,
+      model: found.model ?? null,
+      serialNumber: found.serialNumber ?? null,
+      ctl1Ip: found.ctl1Ip ?? null,
+      ctl2Ip: found.ctl2Ip ?? null,
+      communicationModes: (found.communicationModes ?? []).map((m) => m.communicationMode),
+    };
+    const inputs = omitKeys(inputsOf(props), COMPUTED);
+    if (found.restServerIp !== undefined && found.restServerIp !== target(props).restServerIp)
+      inputs.restServerIp = found.restServerIp;
+    if (found.restServerPort !== undefined && found.restServerPort !== target(props).restServerPort)
+      inputs.restServerPort = found.restServerPort;
+    return { id, props: live, inputs: { ...inputs, ...(props.__name ? { __name: props.__name } : {}) } };
+  },
+
+  async update(_id, _olds, news) {
+    const inputs = news as Inputs & Props;
+    const timeoutMs = durationMs(inputs.timeouts?.update ?? inputs.timeouts?.create, DEFAULT_TIMEOUT_MS);
+    const result = await ensureRemoteStorage(spec(inputs, timeoutMs));
+    return { outs: outputs(inputs, result) };
+  },
+
+  async delete(id, props) {
+    const remoteId = props.remoteStorageDeviceId ?? id.split("/")[1];
+    await removeRemoteStorage({
+      local: client(props.local),
+      remote: client(props.remote),
+      remoteStorageDeviceId: remoteId,
+      isMutualDeletion: props.isMutualDeletion ?? true,
+      timeoutMs: durationMs(props.timeouts?.delete, DEFAULT_TIMEOUT_MS),
+      longPollSeconds: props.longPollSeconds ?? 0,
+      onProgress: progress(KIND, props),
+    });
+  },
+};
+
+/** Output-only keys (not inputs). */
+const COMPUTED = [
+  "localStorageDeviceId",
+  "dkcType",
+  "model",
+  "serialNumber",
+  "ctl1Ip",
+  "ctl2Ip",
+  "communicationModes",
+  "registeredRestServerIp",
+  "registeredRestServerPort",
+  "localApiVersion",
+  "remoteApiVersion",
+  "adopted",
+];
