@@ -1,16 +1,18 @@
 /**
  * Stages the built package the way `npm install pulumi-drplane` would: the files `npm pack`
- * publishes, copied to <repo>/.stage/node_modules/pulumi-drplane. The provider host resolves
+ * publishes, copied to <repo>/node_modules/pulumi-drplane. The provider host resolves
  * `require("pulumi-drplane/dynamic")` only from its cwd's node_modules (no self-reference),
- * and the serializer captures our modules by reference only when they load from a
- * node_modules path. Dependencies resolve from <repo>/node_modules above it.
+ * and the serializer captures our modules by reference (mapped through package.json
+ * `exports`) only when they load from a node_modules path that @pulumi/pulumi itself can
+ * resolve, i.e. a sibling in the same node_modules. So the stage is the repo's own
+ * node_modules, and the host runs with the repo root as its cwd.
  */
 import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, rmSync, statSync } from "node:fs";
 import * as path from "node:path";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
-export const STAGE_DIR = path.join(REPO_ROOT, ".stage");
+export const STAGE_DIR = REPO_ROOT;
 export const STAGED_PACKAGE = path.join(STAGE_DIR, "node_modules", "pulumi-drplane");
 
 let staged = false;
