@@ -148,3 +148,13 @@ export function routeMatches(key: string, target: FaultTarget): boolean {
 export function normalizePath(path: string): string {
   return path.length > 1 && path.endsWith("/") ? path.replace(/\/+$/, "") || "/" : path;
 }
+
+/** Short description for the request log ("delay 100ms, status 503"). */
+export function describeFault(fault: FaultSpec): string {
+  const parts: string[] = [];
+  if (fault.delayMs) parts.push(`delay ${fault.delayMs}ms`);
+  if (fault.reset) parts.push("reset");
+  if (fault.resetAfterHandling) parts.push("reset after handling");
+  if (fault.status !== undefined) parts.push(`status ${fault.status}`);
+  return parts.join(", ");
+}

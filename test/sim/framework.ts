@@ -30,97 +30,29 @@ import * as http from "node:http";
 import * as https from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 import { systemClock, type Clock } from "../../provider/core/clock";
-import { FaultInjector, normalizePath, type FaultSpec } from "./faults";
+import { describeFault, FaultInjector, normalizePath } from "./faults";
+import {
+  decodePathSafe,
+  flattenHeaders,
+  matchSegments,
+  readBody,
+  realDelay,
+  SENSITIVE_HEADER,
+} from "./http-util";
+import {
+  SimHttpError,
+  type SimHandler,
+  type SimLogEntry,
+  type SimRequest,
+  type SimResponse,
+  type SimServerOptions,
+} from "./sim-types";
 
 export { FaultInjector, type Fault, type FaultSpec } from "./faults";
 export { ScaledClock, waitUntil, isoSeconds, type WaitUntilOptions } from "./sim-clock";
 
-export interface SimRequest {
-  method: string;
-  /** Path without query string, trailing slash removed. */
-  path: string;
-  /** Route key of the matched route ("POST /x/:id"), or null for unknown routes. */
-  routeKey: string | null;
-  params: Record<string, string>;
-  query: URLSearchParams;
-  /** Lower-case header names; repeated headers joined with ", ". */
-  headers: Record<string, string>;
-  /** Parsed JSON body, or undefined when empty or not JSON (see bodyError). */
-  body: unknown;
-  rawBody: Buffer;
-  /** Set when a non-empty body failed to parse as JSON. */
-  bodyError?: Error;
-  clock: Clock;
-  /** Aborted when the client disconnects before the answer or the server stops. */
-  signal: AbortSignal;
-  /** "http://127.0.0.1:PORT" as the client addressed us (Host header). */
-  baseUrl: string;
-  remoteAddress: string;
-}
-
-export interface SimResponse {
-  status: number;
-  headers?: Record<string, string>;
-  /** object → JSON, string → text/plain, Buffer → application/octet-stream, undefined → empty. */
-  body?: unknown;
-}
-
-export type SimHandler = (req: SimRequest) => SimResponse | Promise<SimResponse>;
-
-/** Throw from a handler to answer with this status/body/headers. */
-export class SimHttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly body?: unknown,
-    readonly headers?: Record<string, string>,
-  ) {
-    super(`simulated HTTP ${status}`);
-    this.name = "SimHttpError";
-  }
-}
-
-export interface SimServerOptions {
-  /** Shown in error messages. */
-  name?: string;
-  /** Time source for simulator state (default systemClock). */
-  clock?: Clock;
-  /** Serve HTTPS with this key/cert (PEM). */
-  tls?: { key: string | Buffer; cert: string | Buffer };
-  host?: string;
-  port?: number;
-  /** Unknown route (allowedMethods empty) or wrong method (allowedMethods non-empty). */
-  notFound?: (req: SimRequest, info: { allowedMethods: string[] }) => SimResponse;
-  /** Unexpected handler error → response (default 500 {error}). */
-  onError?: (err: unknown, req: SimRequest) => SimResponse;
-  /** Body for injected `status` faults that give none (e.g. the vendor's "busy" error object). */
-  faultBody?: (status: number, req: SimRequest) => unknown;
-  /** Extra header names to mask in the log (besides credentials and tokens). */
-  redactHeader?: (name: string) => boolean;
-  /** Oldest log entries are dropped past this (counters stay exact). Default 10000. */
-  maxLogEntries?: number;
-  /** Larger bodies get 413. Default 16 MiB. */
-  maxBodyBytes?: number;
-}
-
-export interface SimLogEntry {
-  seq: number;
-  method: string;
-  path: string;
-  /** Query string without "?" ("" when none). */
-  query: string;
-  /** Matched route key or null. */
-  route: string | null;
-  /** Status sent; 0 while in flight or when the socket was reset without an answer. */
-  status: number;
-  /** The connection was destroyed (reset or resetAfterHandling fault). */
-  reset: boolean;
-  /** Short description of the fault that fired, if any. */
-  fault?: string;
-  /** Redacted copy of the request headers. */
-  headers: Record<string, string>;
-  /** clock.now() when the request arrived. */
-  at: number;
-}
+export type { SimHandler, SimLogEntry, SimRequest, SimResponse, SimServerOptions } from "./sim-types";
+export { SimHttpError } from "./sim-types";
 
 interface RouteEntry {
   method: string;
@@ -129,9 +61,6 @@ interface RouteEntry {
   segments: string[];
   handler: SimHandler;
 }
-
-const SENSITIVE_HEADER =
-  /^(authorization|remote-authorization|proxy-authorization|cookie|set-cookie|x-auth-.*|.*token.*|.*secret.*|.*password.*|.*api-?key.*)$/i;
 
 export class SimServer {
   readonly clock: Clock;
@@ -408,77 +337,4 @@ export class SimServer {
       socket.destroy();
     }
   }
-}
-
-function matchSegments(pattern: string[], parts: string[]): Record<string, string> | undefined {
-  if (pattern.length !== parts.length) return undefined;
-  const params: Record<string, string> = {};
-  for (let i = 0; i < pattern.length; i++) {
-    const p = pattern[i]!;
-    const v = parts[i]!;
-    if (p.startsWith(":")) params[p.slice(1)] = v;
-    else if (p !== v) return undefined;
-  }
-  return params;
-}
-
-function decodePathSafe(pathname: string): string {
-  return pathname
-    .split("/")
-    .map((s) => {
-      try {
-        return decodeURIComponent(s);
-      } catch {
-        return s;
-      }
-    })
-    .join("/");
-}
-
-function flattenHeaders(raw: http.IncomingHttpHeaders): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(raw)) {
-    if (value === undefined) continue;
-    out[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
-  }
-  return out;
-}
-
-function readBody(req: http.IncomingMessage, max: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > max) tooLarge = true;
-      else chunks.push(chunk);
-    });
-    req.on("end", () => resolve(tooLarge ? undefined : Buffer.concat(chunks)));
-    // Client went away mid-body: the caller sees its aborted signal and drops the request.
-    req.on("close", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
-}
-
-function realDelay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-  });
-}
-
-function describeFault(fault: FaultSpec): string {
-  const parts: string[] = [];
-  if (fault.delayMs) parts.push(`delay ${fault.delayMs}ms`);
-  if (fault.reset) parts.push("reset");
-  if (fault.resetAfterHandling) parts.push("reset after handling");
-  if (fault.status !== undefined) parts.push(`status ${fault.status}`);
-  return parts.join(", ");
 }

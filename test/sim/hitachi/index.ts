@@ -13,7 +13,8 @@ import type { Clock } from "../../../provider/core/clock";
 import { HitachiArray, type HitachiArrayOptions } from "./array";
 import { HitachiFabric } from "./fabric";
 
-export { HitachiArray, MODEL_PREFIXES, deriveStorageDeviceId } from "./array";
+export { HitachiArray } from "./array";
+export { MODEL_PREFIXES, deriveStorageDeviceId } from "./models";
 export type { HitachiArrayOptions, JobFailure, RemoteStorageRecord, StorageInfo } from "./array";
 export { HitachiFabric, normalizeAddress } from "./fabric";
 export { KART, hitachiError, errorForStatus } from "./errors";
