@@ -30,7 +30,7 @@ export function containsUnknown(value: unknown): boolean {
   return false;
 }
 
-/** Removes engine-internal keys (`__provider`, `__name`, …) from a property bag. */
+/** Removes engine-internal keys (`__provider`, `__drplaneName`, …) from a property bag. */
 export function stripInternal<T extends Record<string, unknown>>(
   props: T | undefined,
 ): Record<string, unknown> {

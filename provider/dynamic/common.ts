@@ -74,7 +74,7 @@ export const timeoutsSchema = z
 
 /** A progress callback that prints `drplane <Kind>/<name>: message` (sparse, redacted). */
 export function progress(kind: string, props: Props): (message: string) => void {
-  const name = typeof props.__name === "string" ? props.__name : "?";
+  const name = typeof props.__drplaneName === "string" ? props.__drplaneName : "?";
   return (message) => log.info(`${kind}/${name}`, message);
 }
 

@@ -119,7 +119,10 @@ function idOf(result: { localStorageDeviceId: string; remoteStorageDeviceId: str
 export const remoteStorageHandler: Handler = {
   async check(_olds, news) {
     const { inputs, failures } = checkWith(schema(), news);
-    return { inputs: { ...inputs, ...(news.__name ? { __name: news.__name } : {}) }, failures };
+    return {
+      inputs: { ...inputs, ...(news.__drplaneName ? { __drplaneName: news.__drplaneName } : {}) },
+      failures,
+    };
   },
 
   async diff(_id, olds, news) {
@@ -191,7 +194,11 @@ export const remoteStorageHandler: Handler = {
       inputs.restServerIp = found.restServerIp;
     if (found.restServerPort !== undefined && found.restServerPort !== target(props).restServerPort)
       inputs.restServerPort = found.restServerPort;
-    return { id, props: live, inputs: { ...inputs, ...(props.__name ? { __name: props.__name } : {}) } };
+    return {
+      id,
+      props: live,
+      inputs: { ...inputs, ...(props.__drplaneName ? { __drplaneName: props.__drplaneName } : {}) },
+    };
   },
 
   async update(_id, _olds, news) {

@@ -49,7 +49,7 @@ export class RemoteStorage extends pulumi.dynamic.Resource {
       name,
       {
         ...args,
-        __name: name,
+        __drplaneName: name,
         localStorageDeviceId: undefined,
         remoteStorageDeviceId: args.remoteStorageDeviceId,
         restServerIp: args.restServerIp,

@@ -77,6 +77,39 @@ export async function findRegistration(
   return all.find((r) => r.storageDeviceId === remoteStorageDeviceId && r.dkcType === "Remote");
 }
 
+/**
+ * A registration job for `remoteStorageDeviceId` that has not completed yet
+ * (GET /v1/objects/jobs, newest first): after a lost reply or a crashed run, the job is
+ * resumed instead of posting the registration a second time.
+ */
+export async function findInFlightRegistration(
+  client: HitachiClient,
+  session: HitachiSession,
+  remoteStorageDeviceId: string,
+): Promise<HitachiJob | undefined> {
+  const res = await client.call<{ data?: Array<HitachiJob & { request?: JobRequestInfo }> }>({
+    method: "GET",
+    path: "/v1/objects/jobs",
+    query: { count: 100 },
+    session,
+    operation: "listJobs",
+    idempotent: true,
+  });
+  return (res.body?.data ?? []).find(
+    (job) =>
+      job.status !== "Completed" &&
+      job.request?.requestMethod === "POST" &&
+      /\/remote-storages\/?$/.test(job.request.requestUrl ?? "") &&
+      (job.request.requestBody ?? "").includes(`"${remoteStorageDeviceId}"`),
+  );
+}
+
+interface JobRequestInfo {
+  requestUrl?: string;
+  requestMethod?: string;
+  requestBody?: string;
+}
+
 export interface RegisterBody {
   storageDeviceId: string;
   restServerIp: string;
@@ -217,9 +250,19 @@ export async function ensureRemoteStorage(
   const identity = resolved ?? (await resolveIdentity(spec));
   const remoteId = identity.remoteStorageDeviceId;
   let pending: HitachiJob | undefined;
+  /** True while `pending` is a job an earlier run started (its sessions may be gone). */
+  let resumed = false;
   return spec.local.withSession((session) =>
     spec.remote.withSession(async (remoteSession) => {
-      const lookup = () => findRegistration(spec.local, session, remoteId);
+      /** The registration if it exists; else remembers a registration job still running. */
+      const lookup = async () => {
+        const found = await findRegistration(spec.local, session, remoteId);
+        if (found || pending) return found;
+        pending = await findInFlightRegistration(spec.local, session, remoteId);
+        resumed = pending !== undefined;
+        if (pending) spec.onProgress?.(`resuming registration job ${pending.jobId} started earlier`);
+        return undefined;
+      };
       if (!pending) {
         const existing = await lookup();
         if (existing) {
@@ -237,33 +280,39 @@ export async function ensureRemoteStorage(
       const created = await createOnce<RemoteStorageInfo | HitachiJob>({
         lookup,
         create: async () => {
-          pending ??= await postRemoteStorage(
-            spec.local,
-            session,
-            remoteSession,
-            body,
-            spec.longPollSeconds ?? 0,
-          );
-          spec.onProgress?.(`registering remote storage ${remoteId}: job ${pending.jobId}`);
+          if (!pending) {
+            resumed = false;
+            pending = await postRemoteStorage(
+              spec.local,
+              session,
+              remoteSession,
+              body,
+              spec.longPollSeconds ?? 0,
+            );
+            spec.onProgress?.(`registering remote storage ${remoteId}: job ${pending.jobId}`);
+          }
+          const job = pending;
           try {
-            await spec.local.waitForJob(session, pending, {
+            await spec.local.waitForJob(session, job, {
               what: `register remote storage ${remoteId}`,
               timeoutMs: spec.timeoutMs,
               onState: (state, ms) =>
-                spec.onProgress?.(`job ${pending?.jobId}: ${state} after ${Math.round(ms / 1000)} s`),
+                spec.onProgress?.(`job ${job.jobId}: ${state} after ${Math.round(ms / 1000)} s`),
             });
           } catch (err) {
-            // A job that failed on a busy/lock condition created nothing: post again.
-            if (
-              isDrplaneError(err, "DRP_JOB_FAILED") &&
-              isTransientHitachiError({ messageId: err.meta.vendorCode })
-            ) {
+            // A job that failed on a busy/lock condition created nothing: post again. So did
+            // an earlier run's job that failed (e.g. its remote session was discarded).
+            const failed = isDrplaneError(err, "DRP_JOB_FAILED");
+            if (failed && (resumed || isTransientHitachiError({ messageId: err.meta.vendorCode }))) {
+              spec.onProgress?.(
+                `job ${job.jobId} failed (${err.meta.vendorCode ?? "no code"}); posting again`,
+              );
               pending = undefined;
               throw new TransientError(err.summary, { cause: err, meta: err.meta });
             }
             throw err;
           }
-          return pending;
+          return job;
         },
       });
       const jobId = pending ? String(pending.jobId) : undefined;
