@@ -271,6 +271,10 @@ describe("SimServer log and counters", () => {
     assert.ok(performance.now() - t0 < 1000);
     assert.equal(extra.running, false);
     await extra.stop(); // idempotent
+    await assert.rejects(fetch(url));
+    assert.equal(await extra.start(), url); // comes back on the same port
+    assert.equal((await call(url)).status, 200);
+    await extra.stop();
   });
 });
 

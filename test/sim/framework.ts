@@ -72,8 +72,9 @@ export class SimServer {
   private seq = 0;
   private readonly server: http.Server;
   private readonly sockets = new Set<Socket>();
-  private readonly stopping = new AbortController();
+  private stopping = new AbortController();
   private baseUrl: string | undefined;
+  private lastPort: number | undefined;
 
   constructor(private readonly opts: SimServerOptions = {}) {
     this.clock = opts.clock ?? systemClock;
@@ -106,23 +107,28 @@ export class SimServer {
     return this;
   }
 
-  /** Starts listening; resolves to the base URL ("http://127.0.0.1:PORT"). */
+  /**
+   * Starts listening; resolves to the base URL ("http://127.0.0.1:PORT"). After stop(), start()
+   * listens again on the same port (a vendor system "coming back"), so the URL does not change.
+   */
   async start(): Promise<string> {
-    if (this.baseUrl) return this.baseUrl;
+    if (this.server.listening && this.baseUrl) return this.baseUrl;
+    if (this.stopping.signal.aborted) this.stopping = new AbortController();
     const host = this.opts.host ?? "127.0.0.1";
     await new Promise<void>((resolve, reject) => {
       this.server.once("error", reject);
-      this.server.listen(this.opts.port ?? 0, host, () => {
+      this.server.listen(this.opts.port ?? this.lastPort ?? 0, host, () => {
         this.server.off("error", reject);
         resolve();
       });
     });
     const { port } = this.server.address() as AddressInfo;
+    this.lastPort = port;
     this.baseUrl = `${this.opts.tls ? "https" : "http"}://${host.includes(":") ? `[${host}]` : host}:${port}`;
     return this.baseUrl;
   }
 
-  /** Stops accepting, aborts held handlers and destroys open sockets. Idempotent. */
+  /** Stops accepting, aborts held handlers and destroys open sockets. Idempotent; `url` stays readable. */
   async stop(): Promise<void> {
     this.stopping.abort(new Error("server stopping"));
     if (!this.server.listening) return;
@@ -137,7 +143,8 @@ export class SimServer {
   }
 
   get port(): number {
-    return (this.server.address() as AddressInfo).port;
+    if (this.lastPort === undefined) throw new Error(`${this.opts.name ?? "sim"} server not started`);
+    return this.lastPort;
   }
 
   get running(): boolean {

@@ -462,6 +462,22 @@ describe("Hitachi sim: remote storage registration (seed 000)", () => {
     assertErrorObject(done.error, KART.remoteAuthenticationFailed.messageId);
   });
 
+  it("a stopped remote is unreachable until it starts again on the same address", async () => {
+    const t = await sessions(pair);
+    await pair.remote.stop();
+    try {
+      const accepted = await register(pair, t);
+      clock.advance(3000);
+      const done = await job(pair.local, t.local, accepted.jobId);
+      assertErrorObject(done.error, KART.remoteConnectionFailed.messageId);
+    } finally {
+      await pair.remote.start();
+    }
+    const again = await register(pair, t);
+    clock.advance(3000);
+    assert.equal((await job(pair.local, t.local, again.jobId)).state, "Succeeded");
+  });
+
   it("failNextJob() fails exactly the next job with the given SSB codes", async () => {
     const t = await sessions(pair);
     pair.local.failNextJob({ messageId: "KART40099-E", SSB1: "B958", SSB2: "0947" });
