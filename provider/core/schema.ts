@@ -75,8 +75,14 @@ export function checkWith<S extends z.ZodType>(
   const hasUnknowns = containsUnknown(raw);
   const parsed = schema.safeParse(raw);
   if (parsed.success) return { inputs: hasUnknowns ? raw : parsed.data, failures: [], hasUnknowns };
-  const failures = parsed.error.issues
-    .filter((issue) => !touchesUnknown(raw, issue.path))
-    .map((issue) => ({ property: propertyName(issue.path) || "(inputs)", reason: issue.message }));
+  const byProperty = new Map<string, string[]>();
+  for (const issue of parsed.error.issues) {
+    if (touchesUnknown(raw, issue.path)) continue;
+    const property = propertyName(issue.path) || "(inputs)";
+    const reason =
+      issue.code === "unrecognized_keys" ? `unknown property: ${issue.keys.join(", ")}` : issue.message;
+    byProperty.set(property, [...(byProperty.get(property) ?? []), reason]);
+  }
+  const failures = [...byProperty].map(([property, reasons]) => ({ property, reason: reasons.join("; ") }));
   return { inputs: raw, failures, hasUnknowns };
 }

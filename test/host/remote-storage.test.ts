@@ -1,0 +1,187 @@
+/**
+ * Level 3: RemoteStorage through the real Pulumi dynamic-provider host, as `pulumi up`,
+ * `preview`, `refresh` and `destroy` drive it, against the Hitachi simulator.
+ */
+import { after, before, test } from "node:test";
+import * as assert from "node:assert/strict";
+import { startHitachiPair, type HitachiPair } from "../sim/hitachi";
+import { ProviderHost, urnOf, type Props } from "./harness";
+import { providerTextOf } from "./provider-text";
+
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+const URN = urnOf("RemoteStorage", "site-link");
+const CREDENTIALS = JSON.stringify({
+  local: { username: "local_user", password: "local_pass" },
+  remote: { username: "remote_user", password: "remote_pass" },
+});
+
+let pair: HitachiPair;
+let host: ProviderHost;
+let provider: string;
+
+before(async () => {
+  pair = await startHitachiPair({ common: { jobDurationMs: { registerMs: 400, deleteMs: 300 } } });
+  provider = await providerTextOf(
+    (api) =>
+      new api.RemoteStorage("site-link", {
+        local: { endpoint: pair.local.url, profile: "local" },
+        remote: { endpoint: pair.remote.url, profile: "remote" },
+      }),
+  );
+  host = await ProviderHost.start();
+  await host.configure({ "drplane:credentials": CREDENTIALS });
+});
+
+after(async () => {
+  await host?.stop();
+  await pair?.stop();
+});
+
+function inputs(extra: Props = {}): Props {
+  return {
+    __provider: provider,
+    __drplaneName: "site-link",
+    local: { endpoint: pair.local.url, profile: "local" },
+    remote: { endpoint: pair.remote.url, profile: "remote" },
+    ...extra,
+  };
+}
+
+function totalRequests(): number {
+  return pair.local.server.log.length + pair.remote.server.log.length;
+}
+
+test("bad input fails in Check, naming each property, with zero requests to the arrays", async () => {
+  const before = totalRequests();
+  const { failures } = await host.check(
+    URN,
+    {},
+    {
+      ...inputs(),
+      local: { endpoint: "not a url", profile: "local" },
+      remoteStorageDeviceId: "12345",
+      restServerPort: 70000,
+      bogus: true,
+    },
+  );
+  const props = failures.map((f) => f.property).sort();
+  assert.deepEqual(props, ["(inputs)", "local.endpoint", "remoteStorageDeviceId", "restServerPort"].sort());
+  assert.ok(failures.find((f) => f.property === "remoteStorageDeviceId")?.reason.includes("12 characters"));
+  assert.equal(totalRequests(), before, "no request reached a simulator");
+});
+
+test("preview: unknown inputs are tolerated by Check and Diff", async () => {
+  const { failures } = await host.check(
+    URN,
+    {},
+    inputs({ remote: { endpoint: UNKNOWN, profile: "remote" } }),
+  );
+  assert.deepEqual(failures, []);
+});
+
+let id = "";
+let outs: Props = {};
+
+test("create registers the remote storage and returns complete outputs", async () => {
+  const checked = await host.check(URN, {}, inputs());
+  assert.deepEqual(checked.failures, []);
+  assert.equal(checked.inputs.isMutualDiscovery, true, "defaults applied");
+  const created = await host.create(URN, checked.inputs);
+  id = created.id;
+  outs = created.properties;
+  assert.equal(id, "836000410000/832000420000");
+  assert.equal(outs.remoteStorageDeviceId, "832000420000");
+  assert.equal(outs.model, "VSP G200");
+  assert.equal(outs.restServerPort, pair.remote.restServerPort);
+  assert.equal(outs.adopted, false);
+  assert.equal(typeof outs.__provider, "string");
+  assert.deepEqual(
+    pair.local.registrations().map((r) => r.storageDeviceId),
+    ["832000420000"],
+  );
+  assert.equal(pair.local.liveSessions + pair.remote.liveSessions, 0, "sessions discarded");
+});
+
+test("diff: unchanged and credential-only changes are not a diff", async () => {
+  const same = await host.diff(id, URN, outs, (await host.check(URN, outs, inputs())).inputs);
+  assert.equal(same.changes, "none");
+  const creds = await host.diff(
+    id,
+    URN,
+    outs,
+    (
+      await host.check(
+        URN,
+        outs,
+        inputs({ local: { endpoint: pair.local.url, profile: "other", username: "someone" } }),
+      )
+    ).inputs,
+  );
+  assert.equal(creds.changes, "none");
+});
+
+test("diff + update: isMutualDeletion changes in place and keeps all outputs", async () => {
+  const news = (await host.check(URN, outs, inputs({ isMutualDeletion: false }))).inputs;
+  const d = await host.diff(id, URN, outs, news);
+  assert.equal(d.changes, "some");
+  assert.deepEqual(d.replaces, []);
+  const updated = await host.update(id, URN, outs, news);
+  assert.equal(updated.isMutualDeletion, false);
+  assert.equal(updated.model, "VSP G200", "computed outputs survive an update");
+  assert.equal(pair.local.registrations().length, 1);
+  outs = updated;
+});
+
+test("diff: an identity change replaces, deleting first", async () => {
+  const news = (await host.check(URN, outs, inputs({ restServerPort: 4443 }))).inputs;
+  const d = await host.diff(id, URN, outs, news);
+  assert.equal(d.changes, "some");
+  assert.deepEqual(d.replaces, ["restServerPort"]);
+  assert.equal(d.deleteBeforeReplace, true);
+});
+
+test("refresh finds drift, and the next diff proposes to converge it", async () => {
+  const same = await host.read(id, URN, outs);
+  assert.equal(same.id, id);
+  pair.local.mutateRegistration("832000420000", { restServerPort: 8443 });
+  const drifted = await host.read(id, URN, outs);
+  assert.equal(drifted.properties.restServerPort, 8443);
+  assert.equal(drifted.inputs.restServerPort, 8443);
+  const d = await host.diff(
+    id,
+    URN,
+    drifted.properties,
+    (await host.check(URN, drifted.properties, inputs())).inputs,
+  );
+  assert.deepEqual(d.replaces, ["restServerPort"]);
+  pair.local.mutateRegistration("832000420000", { restServerPort: pair.remote.restServerPort });
+});
+
+test("create adopts an identical registration instead of duplicating it", async () => {
+  const again = await host.create(URN, (await host.check(URN, {}, inputs())).inputs);
+  assert.equal(again.id, id);
+  assert.equal(again.properties.adopted, true);
+  assert.equal(pair.local.registrations().length, 1);
+});
+
+test("delete honours isMutualDeletion; refresh of a deleted registration drops it; delete of a gone one succeeds", async () => {
+  assert.equal(outs.isMutualDeletion, false, "set by the update test");
+  await host.delete(id, URN, outs);
+  assert.equal(pair.local.registrations().length, 0);
+  assert.deepEqual(
+    pair.remote.registrations().map((r) => r.storageDeviceId),
+    ["836000410000"],
+    "without mutual deletion the remote keeps its entry for the local array",
+  );
+  const gone = await host.read(id, URN, outs);
+  assert.equal(gone.id, "", "refresh drops it");
+  await host.delete(id, URN, outs);
+  assert.equal(pair.local.liveSessions + pair.remote.liveSessions, 0);
+});
+
+test("the host printed progress for the job waits and never a password or token", async () => {
+  const output = host.output;
+  assert.match(output, /drplane RemoteStorage\/site-link: registering remote storage 832000420000: job \d+/);
+  for (const secret of ["local_pass", "remote_pass"]) assert.ok(!output.includes(secret), `${secret} leaked`);
+  assert.ok(!/Session [0-9a-f]{32}/.test(output), "no session token in output");
+});
