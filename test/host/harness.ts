@@ -10,7 +10,6 @@ import * as readline from "node:readline";
 import * as grpc from "@grpc/grpc-js";
 import { stagePackage } from "./stage";
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { Struct } = require("google-protobuf/google/protobuf/struct_pb");
 const rpc = require("@pulumi/pulumi/proto/provider_grpc_pb");
 const pb = require("@pulumi/pulumi/proto/provider_pb");
