@@ -30,10 +30,14 @@ if (files.length === 0) {
   process.exit(1);
 }
 
-const stage = spawnSync(process.execPath, ["--import", "tsx", "-e", 'require("./test/host/stage").stagePackage()'], {
-  cwd: root,
-  stdio: "inherit",
-});
+const stage = spawnSync(
+  process.execPath,
+  ["--import", "tsx", "-e", 'require("./test/host/stage").stagePackage()'],
+  {
+    cwd: root,
+    stdio: "inherit",
+  },
+);
 if (stage.status !== 0) process.exit(stage.status ?? 1);
 
 const run = spawnSync(
