@@ -8,6 +8,7 @@
  */
 import { AuthError } from "./errors";
 import { registerSecret } from "./redact";
+import { processWide } from "./process-state";
 
 export interface Credentials {
   username: string;
@@ -24,12 +25,7 @@ interface ProfileConfig {
 interface CredentialState {
   profiles: Record<string, ProfileConfig>;
 }
-const state = credentialState();
-function credentialState(): CredentialState {
-  const key = Symbol.for("pulumi-drplane.credentials");
-  const g = globalThis as unknown as Record<symbol, CredentialState | undefined>;
-  return (g[key] ??= { profiles: {} });
-}
+const state = processWide<CredentialState>("credentials", () => ({ profiles: {} }));
 
 export const CONFIG_KEY = "drplane:credentials";
 

@@ -10,6 +10,7 @@ import { AuthError, TransientError } from "./errors";
 import { endpointLimiter } from "./limits";
 import { warnOnce } from "./log";
 import { redactUrl } from "./redact";
+import { processWide } from "./process-state";
 
 export interface TlsOptions {
   /** PEM text of CA certificates to trust, or a path to a PEM file. */
@@ -53,12 +54,7 @@ export const DEFAULT_TIMEOUT_MS = 60_000;
 interface HttpState {
   agents: Map<string, Agent>;
 }
-const state = httpState();
-function httpState(): HttpState {
-  const key = Symbol.for("pulumi-drplane.http");
-  const g = globalThis as unknown as Record<symbol, HttpState | undefined>;
-  return (g[key] ??= { agents: new Map() });
-}
+const state = processWide<HttpState>("http", () => ({ agents: new Map() }));
 
 function loadCa(caBundle: string): string {
   return caBundle.includes("-----BEGIN") ? caBundle : readFileSync(caBundle, "utf8");

@@ -3,18 +3,13 @@
  * defaults to 4×CPU), so logins are single-flight and each endpoint has a bounded number of
  * requests in flight. State lives on globalThis so two loaded copies of this module agree.
  */
+import { processWide } from "./process-state";
 interface LimitsState {
   flights: Map<string, Promise<unknown>>;
   semaphores: Map<string, Semaphore>;
 }
 
-const state = limitsState();
-
-function limitsState(): LimitsState {
-  const key = Symbol.for("pulumi-drplane.limits");
-  const g = globalThis as unknown as Record<symbol, LimitsState | undefined>;
-  return (g[key] ??= { flights: new Map(), semaphores: new Map() });
-}
+const state = processWide<LimitsState>("limits", () => ({ flights: new Map(), semaphores: new Map() }));
 
 /** Runs `fn` once for concurrent callers with the same key; all share its result. */
 export function singleFlight<T>(key: string, fn: () => Promise<T>): Promise<T> {

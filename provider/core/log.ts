@@ -4,6 +4,7 @@
  * connection for structured logs), so lines are sparse, self-identifying and redacted.
  * Nothing is printed at import time (the host's first stdout line must be its port).
  */
+import { processWide } from "./process-state";
 import { redactText } from "./redact";
 
 export type LogLevel = "debug" | "info" | "warn";
@@ -15,13 +16,7 @@ const defaultSink: LogSink = (level, line) => {
   else console.log(line);
 };
 
-const state = sinkState();
-
-function sinkState(): { sink: LogSink } {
-  const key = Symbol.for("pulumi-drplane.log.sink");
-  const g = globalThis as unknown as Record<symbol, { sink: LogSink } | undefined>;
-  return (g[key] ??= { sink: defaultSink });
-}
+const state = processWide<{ sink: LogSink }>("log.sink", () => ({ sink: defaultSink }));
 
 /** Tests and the demo capture lines by installing a sink; returns the previous one. */
 export function setLogSink(sink: LogSink | undefined): LogSink {

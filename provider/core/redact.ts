@@ -4,6 +4,8 @@
  * (2) every secret value the process has seen (passwords resolved from config/env,
  * tokens returned by logins) is registered here and replaced wherever it appears.
  */
+import { processWide } from "./process-state";
+
 const MASK = "***";
 
 const SENSITIVE_HEADER =
@@ -19,13 +21,7 @@ const TEXT_PATTERNS: Array<[RegExp, string]> = [
   ],
 ];
 
-const KNOWN_SECRETS = registry();
-
-function registry(): Set<string> {
-  const key = Symbol.for("pulumi-drplane.redact.secrets");
-  const g = globalThis as unknown as Record<symbol, Set<string> | undefined>;
-  return (g[key] ??= new Set<string>());
-}
+const KNOWN_SECRETS = processWide("redact.secrets", () => new Set<string>());
 
 /** Remember a secret value so it is masked wherever it later appears. */
 export function registerSecret(value: string | undefined): void {

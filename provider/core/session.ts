@@ -6,6 +6,7 @@
  * errors propagate to every waiter of that single flight.
  */
 import { AuthError, isDrplaneError } from "./errors";
+import { processWide } from "./process-state";
 
 export interface SessionHooks<S> {
   login: () => Promise<S>;
@@ -28,12 +29,7 @@ interface Entry<S> {
 interface SessionState {
   entries: Map<string, Entry<unknown>>;
 }
-const state = sessionState();
-function sessionState(): SessionState {
-  const key = Symbol.for("pulumi-drplane.sessions");
-  const g = globalThis as unknown as Record<symbol, SessionState | undefined>;
-  return (g[key] ??= { entries: new Map() });
-}
+const state = processWide<SessionState>("sessions", () => ({ entries: new Map() }));
 
 function acquire<S>(key: string, hooks: SessionHooks<S>): Entry<S> {
   let entry = state.entries.get(key) as Entry<S> | undefined;
