@@ -6,7 +6,7 @@ import { closeAllAgents, send } from "../../provider/core/http";
 import { isDrplaneError, AuthError } from "../../provider/core/errors";
 import { setLogSink } from "../../provider/core/log";
 import { drainSessions, withSession } from "../../provider/core/session";
-import { selfSignedCert } from "./tls";
+import { selfSignedCert } from "../support/tls";
 
 const tls = selfSignedCert();
 const server = https.createServer({ key: tls.key, cert: tls.cert }, (req, res) => {

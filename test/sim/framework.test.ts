@@ -1,11 +1,8 @@
 import { strict as assert } from "node:assert";
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import * as https from "node:https";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { ManualClock } from "../../provider/core/clock";
+import { selfSignedCert } from "../support/tls";
 import { ScaledClock, SimHttpError, SimServer, waitUntil } from "./framework";
 
 async function call(
@@ -279,44 +276,9 @@ describe("SimServer log and counters", () => {
 });
 
 describe("SimServer over HTTPS", () => {
-  let dir = "";
-  let cert = "";
-  let key = "";
-  let available = true;
-  before(() => {
-    dir = mkdtempSync(join(tmpdir(), "simtls-"));
-    try {
-      execFileSync(
-        "openssl",
-        [
-          "req",
-          "-x509",
-          "-newkey",
-          "rsa:2048",
-          "-nodes",
-          "-days",
-          "1",
-          "-subj",
-          "/CN=127.0.0.1",
-          "-addext",
-          "subjectAltName=IP:127.0.0.1",
-          "-keyout",
-          join(dir, "k.pem"),
-          "-out",
-          join(dir, "c.pem"),
-        ],
-        { stdio: "ignore" },
-      );
-      key = readFileSync(join(dir, "k.pem"), "utf8");
-      cert = readFileSync(join(dir, "c.pem"), "utf8");
-    } catch {
-      available = false;
-    }
-  });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  const { key, cert } = selfSignedCert();
 
-  it("serves https when given a key and cert", async (t) => {
-    if (!available) return t.skip("openssl not available");
+  it("serves https when given a key and cert", async () => {
     const server = new SimServer({ tls: { key, cert } });
     server.route("GET", "/hello", () => ({ status: 200, body: { tls: true } }));
     try {
