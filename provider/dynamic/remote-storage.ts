@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { isDrplaneError, ResourceInitError } from "../core/errors";
-import { checkWith } from "../core/schema";
+import { checkWith, containsUnknown } from "../core/schema";
 import { HitachiClient } from "../vendors/hitachi/client";
 import {
   ensureRemoteStorage,
@@ -126,15 +126,25 @@ export const remoteStorageHandler: Handler = {
   },
 
   async diff(_id, olds, news) {
+    // During preview some inputs may be unknown: a field that is not known yet is not
+    // reported as a replacement (the real `up` diffs again with known values), but the
+    // resource is shown as changing.
+    const known = (...vals: unknown[]) => !vals.some(containsUnknown);
     const replaces: string[] = [];
-    if (olds.local?.endpoint !== news.local?.endpoint) replaces.push("local");
-    if (news.remoteStorageDeviceId !== undefined && news.remoteStorageDeviceId !== olds.remoteStorageDeviceId)
+    if (known(news.local?.endpoint) && olds.local?.endpoint !== news.local?.endpoint) replaces.push("local");
+    const newId = news.remoteStorageDeviceId;
+    if (newId !== undefined && known(newId) && newId !== olds.remoteStorageDeviceId)
       replaces.push("remoteStorageDeviceId");
-    const was = target(olds);
-    const now = target(news);
-    if (was.restServerIp !== now.restServerIp) replaces.push("restServerIp");
-    if (was.restServerPort !== now.restServerPort) replaces.push("restServerPort");
-    if ((olds.isMutualDiscovery ?? true) !== (news.isMutualDiscovery ?? true))
+    if (known(news.remote?.endpoint, news.restServerIp, news.restServerPort)) {
+      const was = target(olds);
+      const now = target(news);
+      if (was.restServerIp !== now.restServerIp) replaces.push("restServerIp");
+      if (was.restServerPort !== now.restServerPort) replaces.push("restServerPort");
+    }
+    if (
+      known(news.isMutualDiscovery) &&
+      (olds.isMutualDiscovery ?? true) !== (news.isMutualDiscovery ?? true)
+    )
       replaces.push("isMutualDiscovery");
     // Everything else that changed updates in place; credentials alone are not a change.
     const credentialFree = (p: Props) => ({

@@ -120,6 +120,13 @@ test("diff: unchanged and credential-only changes are not a diff", async () => {
   assert.equal(creds.changes, "none");
 });
 
+test("preview: Diff with unknown identity inputs reports a change without crashing or replacing", async () => {
+  const news = inputs({ remote: { endpoint: UNKNOWN, profile: "remote" }, restServerPort: UNKNOWN });
+  const d = await host.diff(id, URN, outs, news);
+  assert.equal(d.changes, "some");
+  assert.deepEqual(d.replaces, []);
+});
+
 test("diff + update: isMutualDeletion changes in place and keeps all outputs", async () => {
   const news = (await host.check(URN, outs, inputs({ isMutualDeletion: false }))).inputs;
   const d = await host.diff(id, URN, outs, news);
