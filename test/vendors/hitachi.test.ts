@@ -211,3 +211,18 @@ test("delete removes both registrations (mutual deletion) and tolerates already-
   });
   assert.equal(again.alreadyGone, true);
 });
+
+test("delete without mutual deletion works when the remote array is unreachable", async () => {
+  await ensureRemoteStorage(spec());
+  await pair.remote.stop();
+  const s = spec();
+  const r = await removeRemoteStorage({
+    ...s,
+    remoteStorageDeviceId: REMOTE_ID,
+    isMutualDeletion: false,
+    timeoutMs: 60_000,
+  });
+  assert.equal(r.alreadyGone, false);
+  assert.equal(pair.local.registrations().length, 0);
+  await pair.remote.start();
+});

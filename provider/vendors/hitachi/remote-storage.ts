@@ -342,7 +342,7 @@ export async function removeRemoteStorage(spec: RemoveSpec): Promise<{ alreadyGo
   return spec.local.withSession(async (session) => {
     if (!(await findRegistration(spec.local, session, spec.remoteStorageDeviceId)))
       return { alreadyGone: true };
-    return spec.remote.withSession(async (remoteSession) => {
+    const remove = async (remoteSession?: HitachiSession) => {
       let job: HitachiJob;
       try {
         job = await deleteRemoteStorageRequest(
@@ -365,6 +365,9 @@ export async function removeRemoteStorage(spec: RemoveSpec): Promise<{ alreadyGo
           spec.onProgress?.(`job ${job.jobId}: ${state} after ${Math.round(ms / 1000)} s`),
       });
       return { alreadyGone: false };
-    });
+    };
+    // Mutual deletion acts on the remote array too, so it needs a remote session; a plain
+    // delete does not, and then still works when the remote site is gone.
+    return spec.isMutualDeletion ? spec.remote.withSession(remove) : remove();
   });
 }
