@@ -1080,9 +1080,20 @@ export class VrgSim {
     return out;
   }
 
-  /** 10440306 across VMs of this VRG, 10440400 for an undeclared VM, 10440101 for a volume not of the VM. */
+  /** 10440400 for an undeclared VM, 10440101 for a volume not of the VM, 10440306 across VMs of this VRG. */
   private checkAgainstInventory(config: VrgStrategyConfig): void {
     const key = config.vmUuid.toLowerCase();
+    if (this.options.requireDeclaredVms !== false) {
+      const vm = this.vms.get(key);
+      if (!vm) return vrgFail("vmNotFound", config.vmUuid);
+      if (vm.volumes && vm.volumes.length > 0) {
+        const known = new Set(vm.volumes.map((v) => (typeof v === "string" ? v : v.uuid)));
+        for (const v of config.volList) {
+          if (!known.has(v.volUuid))
+            vrgFail("invalidParameter", `volume ${v.volUuid} does not belong to VM ${config.vmUuid}`);
+        }
+      }
+    }
     for (const [otherKey, other] of this.strategiesByVm) {
       if (otherKey === key || other.deletion) continue;
       for (const v of config.volList) {
@@ -1090,15 +1101,6 @@ export class VrgSim {
           vrgFail("duplicateVolumeUuid", `${v.volUuid} is already configured for VM ${other.config.vmUuid}`);
         }
       }
-    }
-    if (this.options.requireDeclaredVms === false) return;
-    const vm = this.vms.get(key);
-    if (!vm) return vrgFail("vmNotFound", config.vmUuid);
-    if (!vm.volumes || vm.volumes.length === 0) return;
-    const known = new Set(vm.volumes.map((v) => (typeof v === "string" ? v : v.uuid)));
-    for (const v of config.volList) {
-      if (!known.has(v.volUuid))
-        vrgFail("invalidParameter", `volume ${v.volUuid} does not belong to VM ${config.vmUuid}`);
     }
   }
 
