@@ -200,6 +200,12 @@ describe("login, lockout, tokens (seed §2.1.4, §3.1)", () => {
     await login(vrg);
   });
 
+  it("acceptUppercaseKey lets an uppercase-hex key in", async () => {
+    const upper = await vrgFor({ clock, acceptUppercaseKey: true });
+    const r = await loginRaw(upper, DEFAULT_VRG_USER, sha256Hex(DEFAULT_VRG_PASSWORD).toUpperCase());
+    assert.equal(r.status, 200);
+  });
+
   it("answers errorDes in Chinese with Accept-Language zh_CN", async () => {
     const r = await loginRaw(vrg, "nobody", sha256Hex("x"), { "Accept-Language": "zh_CN" });
     assertError(r, "10440201");
@@ -609,13 +615,16 @@ describe("vmstrategy validation (seed §3.8.1, §3.8.2), both roles and both key
             assertError(await post(typed), "10440101");
           });
 
-          it("DR: drExtParams as a JSON string (table type String) is accepted", async () => {
+          it("DR: drExtParams as a JSON string (table type String) with the seed's literal keys is accepted", async () => {
             const body = drBody(vm, [["vol-c", 5]]);
             const vol = (body["volList"] as Array<Record<string, unknown>>)[0]!;
-            vol["drExtParams"] = JSON.stringify(
-              styled(keyStyle, { dsMgntIp: "192.0.2.50", dsResourceId: "7" }),
-            );
-            const r = await call(vrg, "POST", "/vmstrategy", { token, body: styled(keyStyle, body) });
+            vol["drExtParams"] = { dsMgntIp: "192.0.2.50", dsResourceId: "7" };
+            const sent = styled(keyStyle, body) as Record<string, any>;
+            // the string is opaque: its keys stay as the seed writes them, whatever keyStyle
+            sent[keyStyle === "snake" ? "vol_list" : "volList"][0][
+              keyStyle === "snake" ? "dr_ext_params" : "drExtParams"
+            ] = JSON.stringify({ dsMgntIp: "192.0.2.50", dsResourceId: "7" });
+            const r = await call(vrg, "POST", "/vmstrategy", { token, body: sent });
             assert.equal(r.status, 200, JSON.stringify(r.body));
             assert.deepEqual(vrg.strategy(vm)?.volList[0]?.drExtParams, {
               dsMgntIp: "192.0.2.50",
@@ -626,6 +635,27 @@ describe("vmstrategy validation (seed §3.8.1, §3.8.2), both roles and both key
       });
     }
   }
+
+  it("role 'both' takes a DR body when it has agentIp, a production body otherwise", async () => {
+    const vrg = await vrgFor({ role: "both", requireDeclaredVms: false });
+    const token = await login(vrg);
+    const [p, d] = [randomUUID(), randomUUID()];
+    assert.equal(
+      (await call(vrg, "POST", "/vmstrategy", { token, body: productionBody(p, [["pv", 1]]) })).status,
+      200,
+    );
+    assert.equal(
+      (await call(vrg, "POST", "/vmstrategy", { token, body: drBody(d, [["dv", 1]]) })).status,
+      200,
+    );
+    assert.deepEqual(
+      vrg.strategies().map((s) => [s.vmUuid, s.flag]),
+      [
+        [p, 1],
+        [d, 2],
+      ],
+    );
+  });
 
   it("the same volume UUID on two VMs of one VRG → 10440306", async () => {
     const vrg = await vrgFor({ requireDeclaredVms: false });
@@ -661,6 +691,20 @@ describe("GET vmstrategy: fields, volStatus, paging, filters (seed §3.8.3)", ()
     const entry = (await call(table, "GET", `/vmstrategy?vmUuid=${vm}`, { token: t2 })).body.vmList[0];
     assert.equal(entry.compressOption, "1");
     assert.equal(entry.encryptOption, "1");
+  });
+
+  it("drExtParamsAs 'string' answers drExtParams as a JSON string", async () => {
+    const vrg = await vrgFor({
+      role: "dr",
+      requireDeclaredVms: false,
+      drExtParamsAs: "string",
+      keyStyle: "snake",
+    });
+    const token = await login(vrg);
+    const vm = randomUUID();
+    await call(vrg, "POST", "/vmstrategy", { token, body: snakeKeys(drBody(vm, [["v1", 1]])) });
+    const vol = (await call(vrg, "GET", `/vmstrategy?vmUuid=${vm}`, { token })).body.vm_list[0].vol_list[0];
+    assert.equal(vol.dr_ext_params, JSON.stringify({ dsMgntIp: "192.0.2.50", dsResourceId: "1" }));
   });
 
   for (const keyStyle of ["camel", "snake"] as const) {

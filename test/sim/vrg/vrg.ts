@@ -10,7 +10,7 @@ import { systemClock, type Clock } from "../../../provider/core/clock";
 import { SimServer, type FaultSpec, type Fault } from "../framework";
 import { VRG_ERRORS, VRG_ERRORS_BY_CODE, vrgErrorBody, vrgFail, type VrgErrorName } from "./errors";
 import { VrgFabric } from "./fabric";
-import { fromWire, toWire, WrongKeyStyleError, type KeyStyle } from "./keys";
+import { fromWire, toCamel, toWire, type KeyStyle } from "./keys";
 import { BASE_PATH } from "./paths";
 import { installVrgRoutes } from "./routes";
 import { VrgSessions, type LockState, type TokenExpiry, type VrgToken } from "./sessions";
@@ -117,7 +117,7 @@ export interface VrgSimOptions {
   responseNames?: "sample" | "table";
   /** Emit the codes the samples show as strings (vrgstatus status, compressMethod, encryptMethod) as numeric strings. */
   sampleTypes?: boolean;
-  /** drExtParams in GET vmstrategy: "object" (default, sample) or "string" (table type String). */
+  /** drExtParams in GET vmstrategy: "object" (default, sample; keys follow keyStyle) or "string" (table type String; JSON with the seed's literal camelCase keys). */
   drExtParamsAs?: "object" | "string";
   /** GET vmstrategy on a VRG with no VM: "error" (default, 10440308) or "empty" ({vmList: []}). */
   emptyListAnswer?: "error" | "empty";
@@ -956,9 +956,7 @@ export class VrgSim {
       out["volumeUrl"] = vol.volumeUrl;
       if (vol.drExtParams !== undefined) {
         out["drExtParams"] =
-          this.options.drExtParamsAs === "string"
-            ? JSON.stringify(toWire(vol.drExtParams, this.keyStyle))
-            : { ...vol.drExtParams };
+          this.options.drExtParamsAs === "string" ? JSON.stringify(vol.drExtParams) : { ...vol.drExtParams };
       }
       return out;
     });
@@ -1059,12 +1057,15 @@ export class VrgSim {
     if (value === undefined) return undefined;
     let parsed: unknown = value;
     if (typeof value === "string") {
+      // The string form is opaque JSON whose keys the seed gives literally (dsMgntIp,
+      // dsResourceId) in both styles; snake_case inside it is tolerated.
       try {
-        parsed = fromWire(JSON.parse(value), this.keyStyle);
-      } catch (err) {
-        if (err instanceof WrongKeyStyleError) throw err;
+        parsed = JSON.parse(value) as unknown;
+      } catch {
         return vrgFail("invalidParameter", `${where}drExtParams is not JSON`);
       }
+      if (isObject(parsed))
+        parsed = Object.fromEntries(Object.entries(parsed).map(([k, v]) => [toCamel(k), v]));
     }
     if (!isObject(parsed)) return vrgFail("invalidParameter", `${where}drExtParams must be an object`);
     const out: DrExtParams = {};
