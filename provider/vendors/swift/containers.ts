@@ -253,6 +253,20 @@ export async function removeContainer(
   let objectsDeleted = 0;
   let segmentsDeleted = 0;
   if (opts.forceDestroy) {
+    if (live.versioning) {
+      // Deleting into a history container would archive every object (or fail with 412 when
+      // that container is missing): versioning goes first; earlier versions stay where they are.
+      opts.onProgress?.(`turning off versioning of ${name} before emptying it`);
+      await client.request({
+        method: "POST",
+        container: name,
+        headers: {
+          [`x-remove-${live.versioning.mode === "history" ? "history" : "versions"}-location`]: "x",
+        },
+        operation: "updateContainer",
+        idempotent: true,
+      });
+    }
     const entries = await listObjects(client, name);
     const segments: string[] = [];
     for (const e of entries) {

@@ -1,0 +1,184 @@
+/**
+ * Handler for `SwiftContainer`. The name and the storage policy (immutable in Swift) replace,
+ * deleting first since the name is the user's; metadata, ACLs, versioning and quotas update
+ * in place with one POST; refresh reads them back so out-of-band changes show as drift.
+ * Delete refuses a non-empty container unless `forceDestroy`, which also removes the SLO
+ * segments its manifests reference.
+ */
+import { z } from "zod";
+import { checkWith } from "../core/schema";
+import {
+  readContainer,
+  removeContainer,
+  RESERVED_CONTAINER_META,
+  ensureContainer,
+  updateContainer,
+  type ContainerSpec,
+  type ContainerState,
+} from "../vendors/swift/containers";
+import { sameMetadata } from "../vendors/swift/client";
+import { inputsOf, omitKeys, progress, same, type Handler, type Props } from "./common";
+import {
+  assertSameAccount,
+  connectionChange,
+  containerNameSchema,
+  declaredCasing,
+  metadataSchema,
+  swiftClient,
+  swiftConnectionSchema,
+  withInternal,
+} from "./swift-common";
+
+export const KIND = "SwiftContainer";
+
+function schema() {
+  return z
+    .object({
+      connection: swiftConnectionSchema(),
+      name: containerNameSchema(),
+      storagePolicy: z
+        .string()
+        .regex(
+          /^[A-Za-z0-9-]{1,255}$/,
+          "a storage policy name: letters, digits and '-' (e.g. gold, Policy-0)",
+        )
+        .optional(),
+      metadata: metadataSchema(RESERVED_CONTAINER_META).default({}),
+      readAcl: z.string().min(1).max(4096).optional(),
+      writeAcl: z.string().min(1).max(4096).optional(),
+      versioning: z
+        .object({ location: containerNameSchema(), mode: z.enum(["history", "stack"]).default("history") })
+        .strict()
+        .optional(),
+      quota: z
+        .object({ bytes: z.number().int().min(0).optional(), count: z.number().int().min(0).optional() })
+        .strict()
+        .optional(),
+      forceDestroy: z.boolean().default(false),
+      adopt: z.boolean().default(false),
+    })
+    .strict();
+}
+type Inputs = z.output<ReturnType<typeof schema>>;
+
+/** Output-only keys. */
+const COMPUTED = ["storageUrl", "url", "objectCount", "bytesUsed", "actualStoragePolicy", "adopted"];
+
+function spec(inputs: Props): ContainerSpec {
+  return {
+    name: inputs.name,
+    ...(inputs.storagePolicy ? { storagePolicy: inputs.storagePolicy } : {}),
+    metadata: inputs.metadata ?? {},
+    ...(inputs.readAcl !== undefined ? { readAcl: inputs.readAcl } : {}),
+    ...(inputs.writeAcl !== undefined ? { writeAcl: inputs.writeAcl } : {}),
+    ...(inputs.versioning
+      ? { versioning: { location: inputs.versioning.location, mode: inputs.versioning.mode ?? "history" } }
+      : {}),
+    ...(inputs.quota ? { quota: inputs.quota } : {}),
+  };
+}
+
+function outputs(inputs: Props, state: ContainerState, storageUrl: string, adopted: boolean): Props {
+  return {
+    ...inputs,
+    // Declared values are kept as written (an alias such as Policy-0 is not drift).
+    storagePolicy: inputs.storagePolicy ?? state.storagePolicy,
+    actualStoragePolicy: state.storagePolicy,
+    storageUrl,
+    url: `${storageUrl}/${encodeURIComponent(state.name)}`,
+    objectCount: state.objectCount,
+    bytesUsed: state.bytesUsed,
+    adopted,
+  };
+}
+
+/** What the container's managed settings are, for comparison (metadata names case-insensitive). */
+function settings(p: Props): Props {
+  return {
+    readAcl: p.readAcl,
+    writeAcl: p.writeAcl,
+    versioning: p.versioning
+      ? { location: p.versioning.location, mode: p.versioning.mode ?? "history" }
+      : undefined,
+    quota: p.quota && (p.quota.bytes !== undefined || p.quota.count !== undefined) ? p.quota : undefined,
+    forceDestroy: p.forceDestroy ?? false,
+  };
+}
+
+export const swiftContainerHandler: Handler = {
+  async check(_olds, news) {
+    const { inputs, failures } = checkWith(schema(), news);
+    return { inputs: withInternal(inputs, news), failures };
+  },
+
+  async diff(_id, olds, news) {
+    const replaces: string[] = [];
+    if (olds.name !== news.name) replaces.push("name");
+    const oldPolicy = (olds.storagePolicy ?? "").toLowerCase();
+    const newPolicy = news.storagePolicy === undefined ? undefined : String(news.storagePolicy).toLowerCase();
+    if (
+      newPolicy !== undefined &&
+      newPolicy !== oldPolicy &&
+      newPolicy !== (olds.actualStoragePolicy ?? "").toLowerCase()
+    )
+      replaces.push("storagePolicy");
+    const conn = connectionChange(olds.connection, news.connection);
+    if (conn.replace) replaces.push("connection");
+    const changes =
+      replaces.length > 0 ||
+      conn.changed ||
+      !sameMetadata(olds.metadata, news.metadata) ||
+      !same(settings(olds), settings(news));
+    // Same name: the old container must go first (and a policy cannot change in place).
+    return { changes, replaces, deleteBeforeReplace: replaces.length > 0 && olds.name === news.name };
+  },
+
+  async create(raw) {
+    const inputs = raw as Inputs & Props;
+    const client = swiftClient(inputs.connection);
+    const result = await ensureContainer(client, spec(inputs), {
+      adopt: inputs.adopt,
+      onProgress: progress(KIND, inputs),
+    });
+    return {
+      id: inputs.name,
+      outs: outputs(inputs, result.state, await client.storageUrl(), result.adopted),
+    };
+  },
+
+  async read(id, props) {
+    const client = swiftClient(props.connection);
+    const name = props.name ?? id;
+    const live = await readContainer(client, name);
+    if (!live) return {};
+    const old = omitKeys(inputsOf(props), COMPUTED);
+    const inputs: Props = {
+      ...omitKeys(old, ["readAcl", "writeAcl", "versioning", "quota"]),
+      metadata: declaredCasing(live.metadata, old.metadata),
+      ...(live.readAcl !== undefined ? { readAcl: live.readAcl } : {}),
+      ...(live.writeAcl !== undefined ? { writeAcl: live.writeAcl } : {}),
+      ...(live.versioning ? { versioning: live.versioning } : {}),
+      ...(live.quota ? { quota: live.quota } : {}),
+    };
+    return {
+      id,
+      props: outputs(inputs, live, await client.storageUrl(), props.adopted ?? false),
+      inputs: withInternal(inputs, props),
+    };
+  },
+
+  async update(_id, olds, news) {
+    const inputs = news as Inputs & Props;
+    const client = swiftClient(inputs.connection);
+    const storageUrl = await assertSameAccount(client, olds.storageUrl);
+    const state = await updateContainer(client, spec(inputs));
+    return { outs: outputs(inputs, state, storageUrl, olds.adopted ?? false) };
+  },
+
+  async delete(id, props) {
+    await removeContainer(swiftClient(props.connection), props.name ?? id, {
+      forceDestroy: props.forceDestroy ?? false,
+      onProgress: progress(KIND, props),
+    });
+  },
+};
