@@ -10,9 +10,6 @@ import { log } from "../core/log";
 import { redactText } from "../core/redact";
 import type { Handler } from "./common";
 import { remoteStorageHandler, KIND as REMOTE_STORAGE } from "./remote-storage";
-import { vrgAlarmServerHandler, KIND as VRG_ALARM_SERVER } from "./vrg-alarm-server";
-import { vrgPairingHandler, KIND as VRG_PAIRING } from "./vrg-pairing";
-import { vmDrStrategyHandler, KIND as VM_DR_STRATEGY } from "./vrg-strategy";
 import { swiftContainerHandler, KIND as SWIFT_CONTAINER } from "./swift-container";
 
 /** Bump on an incompatible change of `dispatch`'s contract; old shells keep calling v1. */
@@ -20,9 +17,6 @@ export const HANDLER_API_VERSION = 1;
 
 export const handlers: Readonly<Record<string, Handler>> = {
   [REMOTE_STORAGE]: remoteStorageHandler,
-  [VRG_PAIRING]: vrgPairingHandler,
-  [VM_DR_STRATEGY]: vmDrStrategyHandler,
-  [VRG_ALARM_SERVER]: vrgAlarmServerHandler,
   [SWIFT_CONTAINER]: swiftContainerHandler,
 };
 
