@@ -84,7 +84,7 @@ export function swiftConnectionSchema() {
 }
 export type SwiftConnectionInput = z.output<ReturnType<typeof swiftConnectionSchema>>;
 
-const CONTROL = /[\u0000-\u001f\u007f]/;
+const hasControl = (s: string) => [...s].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f);
 
 export function containerNameSchema() {
   return z
@@ -93,7 +93,7 @@ export function containerNameSchema() {
     .refine((s) => utf8Length(s) <= 256, "at most 256 bytes (UTF-8)")
     .refine((s) => !s.includes("/"), "a container name cannot contain '/'")
     .refine((s) => s !== "." && s !== "..", "'.' and '..' cannot be addressed in a URL")
-    .refine((s) => !CONTROL.test(s), "no control characters");
+    .refine((s) => !hasControl(s), "no control characters");
 }
 
 export function objectNameSchema() {
@@ -106,7 +106,7 @@ export function objectNameSchema() {
       (s) => !s.split("/").some((seg) => seg === "." || seg === ".."),
       "'.' and '..' path segments cannot be addressed in a URL",
     )
-    .refine((s) => !CONTROL.test(s), "no control characters");
+    .refine((s) => !hasControl(s), "no control characters");
 }
 
 /** Metadata rules of a stock Swift (/info max_meta_*), checked without asking the server. */
