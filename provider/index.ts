@@ -5,6 +5,7 @@
 export { RemoteStorage, type RemoteStorageArgs } from "./resources/remote-storage";
 export type { ConnectionArgs, Timeouts } from "./resources/types";
 export * as hitachi from "./vendors/hitachi";
+export { SwiftObject, type SwiftObjectArgs } from "./resources/swift-object";
 export { SwiftContainer, type SwiftContainerArgs } from "./resources/swift-container";
 export type { SwiftConnectionArgs } from "./resources/swift-types";
 export * as swift from "./vendors/swift";
