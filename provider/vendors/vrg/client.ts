@@ -1,0 +1,298 @@
+/**
+ * Huawei FusionCompute VRG REST client (`/vrgservice`, seed 001): version query, login with
+ * `X-Auth-User` + `X-Auth-Key` (lowercase hex SHA-256 of the password) and the token from the
+ * `X-Auth-Token` response header, shared process-wide per VRG and user (single-flight login,
+ * reused until close to its 600 000 ms validity, re-login once on 10440102 "not logged in /
+ * timed out", logout when the last user is done and the linger time has passed). A wrong
+ * password is never retried (login-guard.ts). Every authenticated call takes the shared
+ * token for itself, so a wait longer than the token's validity simply logs in again.
+ * Knows nothing about Pulumi.
+ */
+import { createHash } from "node:crypto";
+import { systemClock, type Clock } from "../../core/clock";
+import { resolveCredentials } from "../../core/credentials";
+import { AuthError, isDrplaneError, VendorError, type DrplaneError } from "../../core/errors";
+import { send, type HttpEndpoint, type HttpRequest, type TlsOptions } from "../../core/http";
+import { registerSecret } from "../../core/redact";
+import { withRetry } from "../../core/retry";
+import { withSession, type SessionHooks, type SessionRejected } from "../../core/session";
+import { CODE, vrgHttpError } from "./errors";
+import { assertMayLogin, recordLock, recordRejection, recordSuccess } from "./login-guard";
+import { loginWire, versionsWire, type KeyStyle, type VrgVersion } from "./wire";
+
+export const BASE_PATH = "/vrgservice";
+/** §2.1.1: "VRG 版本的 <version> 为 v1.0". */
+export const DEFAULT_API_VERSION = "v1.0";
+/** §3.1.2: token validity 600 000 ms. */
+export const TOKEN_VALIDITY_MS = 600_000;
+/** A token is not handed out again this close to its expiry. */
+const TOKEN_MARGIN_MS = 60_000;
+/** Keep an idle token this long before logging out, so bursts of calls share one login. */
+export const DEFAULT_LINGER_MS = 20_000;
+
+export interface VrgConnection {
+  /** http(s)://<vrg-ip>:<port> (the seed's http port is 8080); a trailing /vrgservice is accepted. */
+  endpoint: string;
+  /** Credential profile: the password comes from stack config or DRPLANE_<PROFILE>_PASSWORD. */
+  profile: string;
+  username?: string;
+  tls?: TlsOptions;
+  /** Body key style: "camel" (the seed's tables, default) or "snake" (its vrgmap sample). */
+  keyStyle?: KeyStyle;
+  /** `version=` of the Accept header (default v1.0); "auto" picks the last of GET /versions. */
+  apiVersion?: string;
+  /** Accept-Language: en_US (default) or zh_CN (errorDes in Chinese). */
+  language?: "en_US" | "zh_CN";
+  /** How long an idle token is kept before logout (default 20 s; 0 = log out at once). */
+  lingerMs?: number;
+  /** Longest URL a batched vmstrategy query may use (default 6000 characters). */
+  maxUrlLength?: number;
+}
+
+export interface VrgSession {
+  token: string;
+  /** The VRG's unique id from the login answer (§3.1.2 `uuid`). */
+  vrgUuid?: string;
+  validityMs: number;
+}
+
+export interface VrgCall {
+  method: HttpRequest["method"];
+  /** Path below /vrgservice, e.g. "/vrgmap". */
+  path: string;
+  query?: HttpRequest["query"];
+  body?: unknown;
+  operation: string;
+  /** Reads and set-to-a-value writes are retried on transient failures; others are not. */
+  idempotent: boolean;
+  /** Send the shared token (default true). */
+  auth?: boolean;
+  headers?: Record<string, string>;
+  timeoutMs?: number;
+}
+
+export interface VrgResponse<T = unknown> {
+  status: number;
+  body: T;
+  headers: Record<string, string>;
+}
+
+/** True for the VRG's "not logged in or timed out" (any status), or a 401 outside login. */
+export const vrgSessionRejected: SessionRejected = (err) =>
+  isDrplaneError(err, "DRP_AUTH") &&
+  err.meta.operation !== "login" &&
+  (err.meta.vendorCode === CODE.notLoggedIn || err.meta.httpStatus === 401);
+
+export function sha256Hex(text: string): string {
+  return createHash("sha256").update(text, "utf8").digest("hex");
+}
+
+export class VrgClient {
+  readonly endpoint: HttpEndpoint;
+  readonly origin: string;
+
+  constructor(
+    readonly connection: VrgConnection,
+    readonly clock: Clock = systemClock,
+  ) {
+    this.origin = connection.endpoint.replace(/\/+$/, "").replace(/\/vrgservice$/i, "");
+    this.endpoint = { baseUrl: this.origin, tls: connection.tls, concurrency: 8 };
+  }
+
+  get keyStyle(): KeyStyle {
+    return this.connection.keyStyle ?? "camel";
+  }
+
+  /** The VRG and account a token belongs to: the key of the shared session. */
+  get sessionKey(): string {
+    return `${this.origin}|vrg|${this.connection.profile}|${this.connection.username ?? ""}`;
+  }
+
+  private acceptHeader(version: string): string {
+    return `application/json;version=${version};charset=UTF-8`;
+  }
+
+  private apiVersionCache?: Promise<{ version: string; loginPath: string }>;
+
+  /** One HTTP call with the seed's headers; maps error bodies; no session handling. */
+  async send<T>(opts: VrgCall, token?: string): Promise<VrgResponse<T>> {
+    const { version } = await this.resolvedVersion();
+    const headers: Record<string, string> = {
+      accept: this.acceptHeader(version),
+      "accept-language": this.connection.language ?? "en_US",
+      ...opts.headers,
+    };
+    if (opts.body !== undefined) headers["content-type"] = "application/json;charset=UTF-8";
+    if (token) headers["x-auth-token"] = token;
+    const res = await send<T>(this.endpoint, {
+      method: opts.method,
+      path: /^https?:/.test(opts.path) ? opts.path : BASE_PATH + opts.path,
+      query: opts.query,
+      body: opts.body,
+      headers,
+      timeoutMs: opts.timeoutMs,
+      vendor: "vrg",
+      operation: opts.operation,
+    });
+    if (res.status >= 400) throw vrgHttpError(opts.operation, res.status, res.body, res.text, res.headers);
+    return { status: res.status, body: res.body, headers: res.headers };
+  }
+
+  /**
+   * An authenticated call: takes the shared token, retries transient failures when
+   * idempotent, and is replayed once with a fresh login if the VRG says the token is no
+   * longer valid (the VRG rejected it before acting, so a replay is safe for any method).
+   */
+  async call<T>(opts: VrgCall): Promise<VrgResponse<T>> {
+    const once = (token?: string) => () => this.send<T>(opts, token);
+    if (opts.auth === false) return opts.idempotent ? withRetry(once(), { clock: this.clock }) : once()();
+    return this.withSession((s) =>
+      opts.idempotent ? withRetry(once(s.token), { clock: this.clock }) : once(s.token)(),
+    );
+  }
+
+  /** Runs `fn` with the shared session of this VRG and account. */
+  withSession<T>(fn: (session: VrgSession) => Promise<T>): Promise<T> {
+    return withSession(this.sessionKey, this.sessionHooks(), fn, vrgSessionRejected);
+  }
+
+  /** The VRG's uuid (from the shared login; no extra request once logged in). */
+  async vrgUuid(): Promise<string | undefined> {
+    return this.withSession(async (s) => s.vrgUuid);
+  }
+
+  private sessionHooks(): SessionHooks<VrgSession> {
+    return {
+      login: () => this.login(),
+      logout: (s) => this.logout(s),
+      lingerMs: this.connection.lingerMs ?? DEFAULT_LINGER_MS,
+      maxAgeMs: TOKEN_VALIDITY_MS - TOKEN_MARGIN_MS,
+    };
+  }
+
+  /** GET /versions (§3.1.1): the versions this VRG supports and their login URIs. No token. */
+  async versions(): Promise<VrgVersion[]> {
+    const res = await send<unknown>(this.endpoint, {
+      method: "GET",
+      path: `${BASE_PATH}/versions`,
+      headers: { accept: "application/json;charset=UTF-8" },
+      vendor: "vrg",
+      operation: "versions",
+    });
+    if (res.status >= 400) throw vrgHttpError("versions", res.status, res.body, res.text, res.headers);
+    return versionsWire.fromWire(res.body);
+  }
+
+  private resolvedVersion(): Promise<{ version: string; loginPath: string }> {
+    const wanted = this.connection.apiVersion ?? DEFAULT_API_VERSION;
+    if (wanted !== "auto") return Promise.resolve({ version: wanted, loginPath: "/session" });
+    this.apiVersionCache ??= withRetry(() => this.versions(), { clock: this.clock }).then(
+      (list) => {
+        const last = list.filter((v) => v.version).at(-1);
+        if (!last) {
+          throw new VendorError(`VRG ${this.origin} lists no API version`, {
+            meta: { vendor: "vrg", operation: "versions" },
+          });
+        }
+        const uri = (last.loginUri ?? `${BASE_PATH}/session`).replace(/<basic_uri>/i, BASE_PATH);
+        const loginPath = uri.replace(new RegExp(`^.*?${BASE_PATH}`, "i"), "") || "/session";
+        return { version: last.version, loginPath };
+      },
+      (err: unknown) => {
+        this.apiVersionCache = undefined;
+        throw err;
+      },
+    );
+    return this.apiVersionCache;
+  }
+
+  private get account(): string {
+    return `${this.origin}|${this.connection.profile}|${this.connection.username ?? ""}`;
+  }
+
+  /**
+   * POST /session (§3.1.2). Never repeated after the VRG has judged the password: a business
+   * error is final, and a reply lost after the request may have reached the VRG is not
+   * retried either (it may have counted as a wrong attempt). Only refused connections and
+   * 5xx answers are retried.
+   */
+  async login(): Promise<VrgSession> {
+    const { username, password } = resolveCredentials(this.connection.profile, this.connection.username);
+    const authKey = sha256Hex(password);
+    // The unsalted hash works as a password: it is a secret too.
+    registerSecret(authKey);
+    const account = `${this.origin}|${username}`;
+    assertMayLogin(account, authKey, this.clock.now());
+    const { loginPath } = await this.resolvedVersion();
+    let res: VrgResponse;
+    try {
+      res = await withRetry(
+        async () => {
+          try {
+            return await this.send({
+              method: "POST",
+              path: loginPath,
+              headers: { "x-auth-user": username, "x-auth-key": authKey },
+              operation: "login",
+              idempotent: true,
+              auth: false,
+            });
+          } catch (err) {
+            throw lostLoginReply(err) ?? err;
+          }
+        },
+        { clock: this.clock },
+      );
+    } catch (err) {
+      throw this.loginFailure(err, account, authKey, username);
+    }
+    const token = res.headers["x-auth-token"];
+    if (!token) {
+      throw new VendorError(`VRG ${this.origin} answered the login without an X-Auth-Token header`, {
+        meta: { vendor: "vrg", operation: "login", httpStatus: res.status },
+      });
+    }
+    registerSecret(token);
+    recordSuccess(account);
+    const info = loginWire.fromWire(res.body);
+    return { token, vrgUuid: info.vrgUuid, validityMs: info.validityMs ?? TOKEN_VALIDITY_MS };
+  }
+
+  private loginFailure(err: unknown, account: string, authKey: string, username: string): unknown {
+    if (!isDrplaneError(err, "DRP_AUTH")) return err;
+    const code = err.meta.vendorCode;
+    const wrapped = new AuthError(
+      `VRG ${this.origin} refused the login of user ${username} (profile "${this.connection.profile}"): ${err.summary.replace(/^VRG login: /, "")}`,
+      {
+        cause: err,
+        meta: {
+          ...err.meta,
+          remedy:
+            err.meta.remedy ??
+            "check the username and the password in stack config or the environment; not retried",
+        },
+      },
+    );
+    if (code === CODE.lockedNow || code === CODE.locked) recordLock(account, this.clock.now(), wrapped);
+    else recordRejection(account, authKey, wrapped);
+    return wrapped;
+  }
+
+  /** DELETE /session (§3.1.3); best effort (a 10440205 "logout failed" is ignored). */
+  async logout(session: VrgSession): Promise<void> {
+    await this.send(
+      { method: "DELETE", path: "/session", operation: "logout", idempotent: true, auth: false },
+      session.token,
+    );
+  }
+}
+
+/** A login whose reply was lost may have been judged: fail instead of trying the password again. */
+function lostLoginReply(err: unknown): DrplaneError | undefined {
+  if (!isDrplaneError(err, "DRP_TRANSIENT")) return undefined;
+  if (err.meta.httpStatus !== undefined || err.meta.mayHaveReachedServer === false) return undefined;
+  return new VendorError(
+    `the VRG's answer to the login was lost (${err.summary}); not retried, because a wrong password counts towards the account lock`,
+    { cause: err, meta: { ...err.meta, remedy: "run again" } },
+  );
+}
