@@ -55,6 +55,8 @@ export interface SloUploadSpec {
   progressIntervalMs?: number;
   /** Called when a segment is stored (or found stored); for tests and scripts. */
   onSegment?: (index: number, reused: boolean) => void;
+  /** Called once the new manifest is in place (before old segments are deleted). */
+  onManifest?: (etag: string) => void;
 }
 
 export interface SloResult {
@@ -242,6 +244,7 @@ export async function uploadSlo(client: SwiftClient, spec: SloUploadSpec): Promi
     );
   }
   const etag = await putManifest(client, spec, prefix, md5s, segLength, info);
+  spec.onManifest?.(etag);
   progress.finish();
   const deleted = await deleteOtherSegments(client, spec.segmentContainer, base, prefix, versions);
   return result(spec, {
@@ -499,16 +502,25 @@ export async function deleteSlo(
     await deleteObject(client, spec.container, spec.name);
   }
   if (base && spec.segmentContainer) {
-    const { versions } = await storedVersions(client, spec.segmentContainer, base);
-    const orphans = versions.flatMap((v) =>
-      [...v.segments.values()].map((s) => `/${spec.segmentContainer}/${s.name}`),
-    );
-    if (orphans.length > 0) {
-      spec.onProgress?.(`deleting ${orphans.length} orphan segment(s) of ${where}`);
-      segmentsDeleted += (await deletePaths(client, orphans, `orphan segments of ${where}`)).deleted;
-    }
+    const orphans = await removeSegmentsUnder(client, spec.segmentContainer, base);
+    if (orphans > 0) spec.onProgress?.(`deleted ${orphans} orphan segment(s) of ${where}`);
+    segmentsDeleted += orphans;
   }
   return { alreadyGone: !state, segmentsDeleted };
+}
+
+/** Deletes every segment of ours under `base` (all versions); returns how many were deleted. */
+export async function removeSegmentsUnder(
+  client: SwiftClient,
+  segmentContainer: string,
+  base: string,
+): Promise<number> {
+  const { versions } = await storedVersions(client, segmentContainer, base);
+  const paths = versions.flatMap((v) =>
+    [...v.segments.values()].map((s) => `/${segmentContainer}/${s.name}`),
+  );
+  if (paths.length === 0) return 0;
+  return (await deletePaths(client, paths, `segments under ${segmentContainer}/${base}`)).deleted;
 }
 
 /** Byte/segment counters and a sparse progress line (bytes, rate). */
