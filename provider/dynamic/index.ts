@@ -10,6 +10,7 @@ import { log } from "../core/log";
 import { redactText } from "../core/redact";
 import type { Handler } from "./common";
 import { remoteStorageHandler, KIND as REMOTE_STORAGE } from "./remote-storage";
+import { sloObjectHandler, KIND as SLO_OBJECT } from "./swift-slo-object";
 import { swiftObjectHandler, KIND as SWIFT_OBJECT } from "./swift-object";
 import { swiftContainerHandler, KIND as SWIFT_CONTAINER } from "./swift-container";
 
@@ -18,6 +19,7 @@ export const HANDLER_API_VERSION = 1;
 
 export const handlers: Readonly<Record<string, Handler>> = {
   [REMOTE_STORAGE]: remoteStorageHandler,
+  [SLO_OBJECT]: sloObjectHandler,
   [SWIFT_OBJECT]: swiftObjectHandler,
   [SWIFT_CONTAINER]: swiftContainerHandler,
 };
