@@ -310,8 +310,11 @@ export interface RemoveStrategyResult {
 /** Deletes the strategy and waits until the VM is no longer listed. Already gone is done. */
 export async function removeStrategy(spec: RemoveStrategySpec): Promise<RemoveStrategyResult> {
   const { client, vmUuid } = spec;
-  if (!(await readStrategy(client, vmUuid, { fresh: true }))) return { alreadyGone: true, forced: false };
-  const attempt = async (force: boolean): Promise<RemoveStrategyResult | undefined> => {
+  const before = await readStrategy(client, vmUuid, { fresh: true });
+  if (!before) return { alreadyGone: true, forced: false };
+  // Volumes already showing 6 failed an earlier deletion: they say nothing about this one.
+  const earlierFailures = new Set(deleteFailedVolumes(before).map((v) => v.volUuid));
+  const attempt = async (force: boolean): Promise<RemoveStrategyResult> => {
     let drStatus: number | undefined;
     try {
       drStatus = await postStrategyDeletion(client, vmUuid, force);
@@ -321,28 +324,12 @@ export async function removeStrategy(spec: RemoveStrategySpec): Promise<RemoveSt
     }
     const d = describeCode(DR_STATUS, drStatus);
     spec.onProgress?.(
-      `VM ${vmUuid}: ${force ? "force " : ""}deletion started; DR status before deletion: ${d.meaning}${drStatus !== undefined ? ` (${drStatus})` : ""}`,
+      `VM ${vmUuid}: ${force ? "forced " : ""}deletion started; DR status before deletion: ${d.meaning}${drStatus !== undefined ? ` (${drStatus})` : ""}`,
     );
     await poll<StrategyRecord | undefined>({
       what: `${force ? "forced " : ""}deletion of the DR strategy of VM ${vmUuid}`,
       describe: () => readStrategy(client, vmUuid, { fresh: true }),
-      classify: (rec) => {
-        if (!rec) return { status: "success" };
-        const failed = volumeStates(rec).filter((v) => v.status === 6);
-        if (failed.length) {
-          return {
-            status: "failure",
-            state: "deleteFailed",
-            message: formatVolumes(failed),
-            meta: force
-              ? {}
-              : {
-                  remedy: 'set deleteMode: "forceOnFailure" (or "force") on the resource, then destroy again',
-                },
-          };
-        }
-        return { status: "pending", state: "listed", message: "the VM is still listed" };
-      },
+      classify: (rec) => classifyDeletion(rec, force, earlierFailures),
       timeoutMs: spec.timeoutMs,
       clock: client.clock,
       onState: (state, ms) =>
@@ -356,19 +343,52 @@ export async function removeStrategy(spec: RemoveStrategySpec): Promise<RemoveSt
       forced: force,
     };
   };
-  if (spec.mode === "force") return (await attempt(true)) as RemoveStrategyResult;
+  if (spec.mode === "force") return attempt(true);
+  if (spec.mode === "forceOnFailure" && earlierFailures.size > 0) {
+    spec.onProgress?.(
+      `VM ${vmUuid}: an earlier deletion failed (volStatus 6); deleting with force (delFlag 2)`,
+    );
+    return attempt(true);
+  }
   try {
-    return (await attempt(false)) as RemoveStrategyResult;
+    return await attempt(false);
   } catch (err) {
     if (spec.mode === "forceOnFailure" && isDrplaneError(err, "DRP_JOB_FAILED")) {
       spec.onProgress?.(
         `VM ${vmUuid}: normal deletion failed (${err.summary}); deleting with force (delFlag 2)`,
       );
-      const forced = (await attempt(true)) as RemoveStrategyResult;
-      return forced;
+      return attempt(true);
     }
     throw err;
   }
+}
+
+function deleteFailedVolumes(record: StrategyRecord): VolumeState[] {
+  return volumeStates(record).filter((v) => v.status === 6);
+}
+
+/**
+ * Done when the VM is no longer listed. A volume newly in 6 (delete failed) fails a normal
+ * deletion; a forced one is expected to get past 6, so there it only counts as pending.
+ */
+export function classifyDeletion(
+  record: StrategyRecord | undefined,
+  force: boolean,
+  earlierFailures: ReadonlySet<string> = new Set(),
+): PollVerdict {
+  if (!record) return { status: "success" };
+  const failed = deleteFailedVolumes(record);
+  const fresh = failed.filter((v) => !earlierFailures.has(v.volUuid));
+  if (!force && fresh.length) {
+    return {
+      status: "failure",
+      state: "deleteFailed",
+      message: formatVolumes(fresh),
+      meta: { remedy: 'set deleteMode: "forceOnFailure" (or "force") on the resource, then destroy again' },
+    };
+  }
+  if (failed.length) return { status: "pending", state: "deleteFailed", message: formatVolumes(failed) };
+  return { status: "pending", state: "listed", message: "the VM is still listed" };
 }
 
 /** Throws NotFoundError when the VM has no strategy on this VRG (for data functions). */
