@@ -1,0 +1,177 @@
+/**
+ * Level 1: refresh at scale. Reads of many VmDrStrategy resources on one VRG go through the
+ * handler's `read` (what the provider host runs on `pulumi refresh`) and are coalesced into
+ * batched `GET vmstrategy?vmUuid=…` queries and, for a large burst, one paged listing.
+ * Counts are of HTTP requests the simulator received; nothing here measures time.
+ */
+import { afterEach, beforeEach, test } from "node:test";
+import * as assert from "node:assert/strict";
+import { ManualClock } from "../../provider/core/clock";
+import { drainSessions } from "../../provider/core/session";
+import { vmDrStrategyHandler } from "../../provider/dynamic/vrg-strategy";
+import { postStrategy } from "../../provider/vendors/vrg/strategy";
+import {
+  PAGE_LIMIT,
+  readStrategy,
+  resetStrategyReaders,
+  batchUrl,
+} from "../../provider/vendors/vrg/strategy-reader";
+import { startVrg, type VrgSim } from "../sim/vrg";
+import { cleanSlate, clientFor, newVm, productionOf, useCredentials, type TestVm } from "./vrg-fixtures";
+
+const QUERY = "GET /vrgservice/vmstrategy";
+
+let clock: ManualClock;
+let vrg: VrgSim;
+
+beforeEach(async () => {
+  clock = new ManualClock();
+  vrg = await startVrg({ clock, role: "production" });
+  useCredentials();
+});
+
+afterEach(async () => {
+  await cleanSlate();
+  await vrg.stop();
+});
+
+/** `n` VMs protected on the VRG, then a fresh process-like state (no token, no cache, empty log). */
+async function protect(n: number): Promise<TestVm[]> {
+  const client = clientFor(vrg, clock);
+  const vms = Array.from({ length: n }, () => newVm(1));
+  for (let i = 0; i < vms.length; i += 25) {
+    await Promise.all(
+      vms.slice(i, i + 25).map((vm) => {
+        vrg.addVm(vm);
+        return postStrategy(client, productionOf(vm));
+      }),
+    );
+  }
+  await drainSessions();
+  resetStrategyReaders();
+  vrg.server.resetLog();
+  return vms;
+}
+
+/** The state a VmDrStrategy has after `pulumi up` (what refresh sends to read). */
+function stateOf(vm: TestVm): Record<string, any> {
+  const s = productionOf(vm);
+  return {
+    __drplaneName: `vm-${vm.uuid.slice(0, 8)}`,
+    connection: { endpoint: vrg.url, profile: "prod" },
+    platform: "xen",
+    adopt: false,
+    deleteMode: "normal",
+    ...s,
+    vrgUuid: vrg.uuid,
+    volumeStatuses: [],
+    healthy: true,
+    adopted: false,
+  };
+}
+
+function refresh(vm: TestVm) {
+  return vmDrStrategyHandler.read(`${vrg.uuid}/${vm.uuid}`, stateOf(vm));
+}
+
+/** Runs reads with at most `parallel` in flight, as the engine's --parallel does. */
+async function refreshAll(vms: TestVm[], parallel: number) {
+  const results: Array<Awaited<ReturnType<typeof refresh>>> = new Array(vms.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: parallel }, async () => {
+      while (next < vms.length) {
+        const i = next++;
+        results[i] = await refresh(vms[i]!);
+      }
+    }),
+  );
+  return results;
+}
+
+test("refreshing 500 strategies at once: at most 12 HTTP requests and one login (naive: 500 + 1)", async () => {
+  const vms = await protect(500);
+  const loginsBefore = vrg.logins;
+  const results = await refreshAll(vms, 500);
+  assert.ok(
+    results.every((r, i) => r.id === `${vrg.uuid}/${vms[i]!.uuid}`),
+    "every strategy found",
+  );
+  assert.ok(
+    results.every((r, i) => r.props?.volumes?.[0]?.volUuid === vms[i]!.volumes[0]),
+    "each read got its own VM's volumes",
+  );
+  const requests = vrg.requestCount("*");
+  assert.ok(requests <= 12, `${requests} requests`);
+  assert.equal(vrg.logins - loginsBefore, 1, "one login");
+  for (const e of vrg.server.requests(QUERY)) {
+    const uuids = new URLSearchParams(e.query).getAll("vmUuid").length;
+    assert.ok(uuids <= PAGE_LIMIT, `a batch of ${uuids} uuids`);
+    const limit = Number(new URLSearchParams(e.query).get("limit") ?? 0);
+    assert.ok(limit <= PAGE_LIMIT);
+  }
+});
+
+test("refreshing 500 strategies eight at a time (the engine's --parallel): still at most 12 requests", async () => {
+  const vms = await protect(500);
+  const loginsBefore = vrg.logins;
+  const results = await refreshAll(vms, 8);
+  assert.ok(results.every((r) => r.id));
+  const requests = vrg.requestCount("*");
+  assert.ok(requests <= 12, `${requests} requests`);
+  assert.equal(vrg.logins - loginsBefore, 1);
+});
+
+test("refresh drops strategies deleted out of band and keeps the others, even inside a batch", async () => {
+  const vms = await protect(40);
+  const gone = [vms[3]!, vms[17]!, vms[31]!];
+  for (const vm of gone) vrg.removeStrategy(vm.uuid);
+  const results = await refreshAll(vms, 40);
+  results.forEach((r, i) => {
+    if (gone.includes(vms[i]!)) assert.deepEqual(r, {}, `vm ${i} is gone`);
+    else assert.ok(r.id, `vm ${i} is still there`);
+  });
+});
+
+test("a whole batch refused for one unknown VM (10440400) is split, not failed", async () => {
+  const vms = await protect(10);
+  vrg.removeStrategy(vms[4]!.uuid);
+  const client = clientFor(vrg, clock);
+  const records = await Promise.all(vms.map((vm) => readStrategy(client, vm.uuid, { fresh: true })));
+  assert.deepEqual(
+    records.map((r) => r !== undefined),
+    vms.map((_, i) => i !== 4),
+  );
+  const batches = vrg.server.requests(QUERY).length;
+  assert.ok(batches >= 2 && batches <= 10, `${batches} queries`);
+});
+
+test("a VRG with no VM at all (10440308) answers 'gone' for every read", async () => {
+  const vms = await protect(3);
+  for (const vm of vms) vrg.removeStrategy(vm.uuid);
+  const results = await refreshAll(vms, 3);
+  assert.deepEqual(results, [{}, {}, {}]);
+});
+
+test("batches respect the URL length bound", async () => {
+  const vms = await protect(60);
+  const client = clientFor(vrg, clock, { maxUrlLength: 1_200 });
+  const records = await Promise.all(vms.map((vm) => readStrategy(client, vm.uuid, { fresh: true })));
+  assert.ok(records.every(Boolean));
+  const queries = vrg.server.requests(QUERY);
+  assert.ok(queries.length >= 3, `${queries.length} queries for 60 uuids under 1200 characters`);
+  for (const q of queries) {
+    const uuids = new URLSearchParams(q.query).getAll("vmUuid");
+    assert.ok(batchUrl(client, uuids).length <= 1_200);
+  }
+});
+
+test("reads after a write never come from a stale listing", async () => {
+  const vms = await protect(30);
+  const client = clientFor(vrg, clock);
+  await refreshAll(vms, 30);
+  const target = vms[0]!;
+  await postStrategy(client, productionOf(target, { compression: false }));
+  const r = await refresh(target);
+  assert.equal(r.props?.compression, false, "the read sees the new value");
+});
