@@ -5,6 +5,27 @@
 export { RemoteStorage, type RemoteStorageArgs } from "./resources/remote-storage";
 export type { ConnectionArgs, Timeouts } from "./resources/types";
 export * as hitachi from "./vendors/hitachi";
+export { VrgPairing, type VrgPairingArgs } from "./resources/vrg-pairing";
+export {
+  VmDrStrategy,
+  type VmDrStrategyArgs,
+  type ProductionVmDrStrategyArgs,
+  type DrVmDrStrategyArgs,
+  type VolumeStatus,
+} from "./resources/vrg-strategy";
+export { VrgAlarmServer, type VrgAlarmServerArgs } from "./resources/vrg-alarm-server";
+export type { VrgConnectionArgs, ProductionVolumeArgs, DrVolumeArgs } from "./resources/vrg-types";
+export {
+  getVrgStatus,
+  getVrgNetInfos,
+  getVmDrStatus,
+  getVrgPairing,
+  getVrgFaultVms,
+  type VrgPairingStatus,
+  type FaultVm,
+  type FaultVmList,
+} from "./resources/vrg-data";
+export * as vrg from "./vendors/vrg";
 export { SloObject, type SloObjectArgs } from "./resources/swift-slo-object";
 export {
   getSwiftContainer,

@@ -10,6 +10,9 @@ import { log } from "../core/log";
 import { redactText } from "../core/redact";
 import type { Handler } from "./common";
 import { remoteStorageHandler, KIND as REMOTE_STORAGE } from "./remote-storage";
+import { vrgAlarmServerHandler, KIND as VRG_ALARM_SERVER } from "./vrg-alarm-server";
+import { vrgPairingHandler, KIND as VRG_PAIRING } from "./vrg-pairing";
+import { vmDrStrategyHandler, KIND as VM_DR_STRATEGY } from "./vrg-strategy";
 import { sloObjectHandler, KIND as SLO_OBJECT } from "./swift-slo-object";
 import { swiftObjectHandler, KIND as SWIFT_OBJECT } from "./swift-object";
 import { swiftContainerHandler, KIND as SWIFT_CONTAINER } from "./swift-container";
@@ -19,6 +22,9 @@ export const HANDLER_API_VERSION = 1;
 
 export const handlers: Readonly<Record<string, Handler>> = {
   [REMOTE_STORAGE]: remoteStorageHandler,
+  [VRG_PAIRING]: vrgPairingHandler,
+  [VM_DR_STRATEGY]: vmDrStrategyHandler,
+  [VRG_ALARM_SERVER]: vrgAlarmServerHandler,
   [SLO_OBJECT]: sloObjectHandler,
   [SWIFT_OBJECT]: swiftObjectHandler,
   [SWIFT_CONTAINER]: swiftContainerHandler,

@@ -1,0 +1,113 @@
+/**
+ * VRG data functions: what an operator checks in a GitOps loop, as plain async functions.
+ * They run in the program's own process (not in the provider host), read-only, also during
+ * preview. Call them from a program with `pulumi.output(getVrgStatus(conn))`, or from any
+ * script. The password is resolved as for resources: the stack's `drplane:credentials`
+ * (when running under Pulumi) or DRPLANE_<PROFILE>_PASSWORD.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { CONFIG_KEY, setStackCredentials } from "../core/credentials";
+import { VrgClient } from "../vendors/vrg/client";
+import { getPairing, pairingState } from "../vendors/vrg/pairing";
+import { ROLE_FLAG } from "../vendors/vrg/states";
+import {
+  getNetInfos,
+  getVmDrStatus as queryVmDrStatus,
+  getVrgStatus as queryVrgStatus,
+  type NetInfo,
+  type VmDrStatus,
+  type VrgStatus,
+} from "../vendors/vrg/status";
+import { volumeStates, type VolumeState } from "../vendors/vrg/strategy";
+import { listFaultVms } from "../vendors/vrg/strategy-reader";
+import type { VrgConnectionArgs } from "./vrg-types";
+
+export type { NetInfo, VmDrStatus, VrgStatus, VolumeState };
+
+function client(connection: VrgConnectionArgs): VrgClient {
+  try {
+    // Under Pulumi, the stack's secret config is readable here (the host reads it in configure).
+    setStackCredentials(pulumi.runtime.getConfig(CONFIG_KEY));
+  } catch {
+    // Not running under Pulumi: the environment is used.
+  }
+  return new VrgClient({
+    endpoint: connection.endpoint,
+    profile: connection.profile,
+    username: connection.username,
+    tls: { caBundle: connection.caBundle, insecure: connection.insecure },
+    keyStyle: connection.keyStyle,
+    apiVersion: connection.apiVersion,
+    language: connection.language,
+    // A program makes a few calls and exits: log out as soon as they are done.
+    lingerMs: 0,
+  });
+}
+
+/** GET vrgstatus: 1 normal / 2 abnormal, and the cache capacity in KB (null with its state when not a size). */
+export async function getVrgStatus(connection: VrgConnectionArgs): Promise<VrgStatus> {
+  return queryVrgStatus(client(connection));
+}
+
+/** GET netinfos: the management (0), CNA (1) and peer-VRG (2) networks with ip, port, netmask, gateway. */
+export async function getVrgNetInfos(connection: VrgConnectionArgs): Promise<NetInfo[]> {
+  return getNetInfos(client(connection));
+}
+
+/**
+ * GET vmdrstatus/<vmUuid>: 1 incremental (queue), 2 incremental (CBT), 3 consistency check.
+ * The seed allows it on the DR side during a failover.
+ */
+export async function getVmDrStatus(connection: VrgConnectionArgs, vmUuid: string): Promise<VmDrStatus> {
+  return queryVmDrStatus(client(connection), vmUuid);
+}
+
+export interface VrgPairingStatus {
+  peerIp: string | null;
+  peerPort: number | null;
+  status: number | null;
+  state: string;
+  meaning: string;
+}
+
+/** GET vrgmap: the VRG's pairing as it is now. */
+export async function getVrgPairing(connection: VrgConnectionArgs): Promise<VrgPairingStatus> {
+  const r = await getPairing(client(connection));
+  const s = pairingState(r.status);
+  return {
+    peerIp: r.peerIp ?? null,
+    peerPort: r.peerPort ?? null,
+    status: r.status ?? null,
+    state: s.name,
+    meaning: s.meaning,
+  };
+}
+
+export interface FaultVm {
+  vmUuid: string;
+  role: "production" | "dr" | null;
+  agentIp: string | null;
+  agentPort: number | null;
+  volumes: VolumeState[];
+}
+
+export interface FaultVmList {
+  vms: FaultVm[];
+  /** The VRG lists at most 100 (§3.8.3): true when the list may be cut short. */
+  truncated: boolean;
+}
+
+/** GET vmstrategy?faultVms=1: VMs that lost their writeagent. */
+export async function getVrgFaultVms(connection: VrgConnectionArgs): Promise<FaultVmList> {
+  const list = await listFaultVms(client(connection));
+  return {
+    vms: list.map((r) => ({
+      vmUuid: r.vmUuid,
+      role: r.flag === ROLE_FLAG.production ? "production" : r.flag === ROLE_FLAG.dr ? "dr" : null,
+      agentIp: r.agentIp ?? null,
+      agentPort: r.agentPort ?? null,
+      volumes: volumeStates(r),
+    })),
+    truncated: list.length >= 100,
+  };
+}

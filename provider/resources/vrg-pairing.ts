@@ -1,0 +1,55 @@
+import * as pulumi from "@pulumi/pulumi";
+import { makeShell } from "./shell";
+import type { Timeouts } from "./types";
+import type { VrgConnectionArgs } from "./vrg-types";
+
+const provider = makeShell("VrgPairing");
+
+export interface VrgPairingArgs {
+  /** The VRG that is paired (where vrgmap is posted). */
+  connection: pulumi.Input<VrgConnectionArgs>;
+  /** The peer VRG's address on the replication network (its netinfo type 2). Changing it replaces. */
+  peerIp: pulumi.Input<string>;
+  /** The peer VRG's port. Changing it replaces. */
+  peerPort: pulumi.Input<number>;
+  /** Wait limits (default 10 minutes each). */
+  timeouts?: pulumi.Input<Timeouts>;
+}
+
+/**
+ * The pairing of a VRG with its peer (FusionCompute VRG `vrgmap`). Create waits until the
+ * link is normal; a failed pairing or a broken link is an error naming the state. Refresh
+ * drops it when the VRG is unpaired and shows a failed or broken link as drift.
+ */
+export class VrgPairing extends pulumi.dynamic.Resource {
+  declare readonly peerIp: pulumi.Output<string>;
+  declare readonly peerPort: pulumi.Output<number>;
+  /** The VRG's uuid (from its login answer). */
+  declare readonly vrgUuid: pulumi.Output<string | undefined>;
+  /** Pairing status: 1 normal, 2 pairing, 3 failed, 4 unpaired, 5 link broken. */
+  declare readonly status: pulumi.Output<number>;
+  /** The status by name: normal, pairing, failed, unpaired, linkBroken. */
+  declare readonly state: pulumi.Output<string>;
+  declare readonly meaning: pulumi.Output<string>;
+  /** True when the VRG was already paired with this peer when the resource was created. */
+  declare readonly adopted: pulumi.Output<boolean>;
+
+  constructor(name: string, args: VrgPairingArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      provider,
+      name,
+      {
+        ...args,
+        __drplaneName: name,
+        vrgUuid: undefined,
+        status: undefined,
+        state: undefined,
+        meaning: undefined,
+        adopted: undefined,
+      },
+      opts,
+      "drplane",
+      "VrgPairing",
+    );
+  }
+}
