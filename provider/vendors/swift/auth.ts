@@ -76,6 +76,7 @@ export function describeIdentity(conn: SwiftConnection): string {
 
 /** Logs in with the connection's auth type. A refused password is never retried. */
 export async function login(conn: SwiftConnection): Promise<SwiftToken> {
+  log.debug("swift", `logging in (${conn.authType}, ${describeIdentity(conn)}) at ${conn.authUrl}`);
   try {
     const token = conn.authType === "tempauth" ? await tempauthLogin(conn) : await keystoneLogin(conn);
     const ttl = token.expiresAt ? `${Math.round((token.expiresAt - Date.now()) / 1000)} s` : "unknown";
