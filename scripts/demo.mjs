@@ -1,0 +1,14 @@
+#!/usr/bin/env node
+// `npm run demo [-- --serve]`: launches test/host/demo.ts (TypeScript, through tsx) with the
+// given arguments and forwards its exit code. See that file for what the demo does.
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const run = spawnSync(process.execPath, ["--import", "tsx", "test/host/demo.ts", ...process.argv.slice(2)], {
+  cwd: root,
+  stdio: "inherit",
+});
+if (run.error) console.error(run.error.message);
+process.exit(run.status ?? 1);
