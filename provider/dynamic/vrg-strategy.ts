@@ -200,7 +200,8 @@ const DR_PLACEMENT = ["volumeUrl", "dsUrn", "volType", "drExtParams"];
 /** The strategy fields of a property bag, for comparison (volumes in volUuid order). */
 function declared(p: Props): Props {
   const own = omitKeys(inputsOf(p), [...COMPUTED, "connection"]);
-  const volumes = [...((own.volumes as Props[] | undefined) ?? [])].sort((a, b) =>
+  if (!Array.isArray(own.volumes)) return own;
+  const volumes = [...(own.volumes as Props[])].sort((a, b) =>
     String(a.volUuid).localeCompare(String(b.volUuid)),
   );
   return { ...own, volumes };
@@ -253,8 +254,9 @@ export const vmDrStrategyHandler: Handler = {
     if (olds.vmUuid !== news.vmUuid) replaces.push("vmUuid");
     if (olds.role !== news.role) replaces.push("role");
     else {
-      const oldVols = new Map(((olds.volumes as Props[] | undefined) ?? []).map((v) => [v.volUuid, v]));
-      const moved = ((news.volumes as Props[] | undefined) ?? []).some((v) => {
+      const list = (p: Props): Props[] => (Array.isArray(p.volumes) ? (p.volumes as Props[]) : []);
+      const oldVols = new Map(list(olds).map((v) => [v.volUuid, v]));
+      const moved = list(news).some((v) => {
         const o = oldVols.get(v.volUuid);
         if (!o) return false;
         if ((o.slot ?? null) !== (v.slot ?? null)) return true;
