@@ -5,6 +5,9 @@ import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
+// Ctrl-C reaches the demo too (same process group); wait for it to stop its simulators.
+process.on("SIGINT", () => {});
+
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const run = spawnSync(process.execPath, ["--import", "tsx", "test/host/demo.ts", ...process.argv.slice(2)], {
   cwd: root,

@@ -195,6 +195,39 @@ describe("failures", { concurrency: false }, () => {
     assert.equal(pair.local.server.requestCount(REGISTER), posts);
   });
 
+  test("a failed registration fails its dependants and the run deletes nothing", async () => {
+    const statePath = path.join(dir, "failed-run.json");
+    const run = runner(statePath);
+    assert.deepEqual(ops(await run(topology(), "up")), ["create"]);
+    const broken: Program = () => {
+      const bad = new api.RemoteStorage("bad", {
+        local: { endpoint: pair.local.url, profile: "local" },
+        remote: { endpoint: pair.remote.url, profile: "remote" },
+        remoteStorageDeviceId: "not-an-id",
+      });
+      const dependant = new api.RemoteStorage("dependant", {
+        local: { endpoint: pair.local.url, profile: "local" },
+        remote: { endpoint: pair.remote.url, profile: "remote" },
+        restServerPort: bad.restServerPort,
+      });
+      return { id: dependant.id };
+    };
+    const failed = await run(broken, "up");
+    assert.equal(failed.ok, false);
+    assert.deepEqual(
+      failed.resources.map((r) => [r.name, r.op, r.error !== undefined]),
+      [["bad", "create", true]],
+    );
+    const thrown = await run(() => {
+      throw new Error("a bug in the program");
+    }, "up");
+    assert.deepEqual(thrown.errors, [{ message: "a bug in the program" }]);
+    assert.equal(readState(statePath).resources.length, 1, "site-link was not deleted");
+    assert.equal(registered().length, 1);
+    assert.deepEqual(ops(await run(nothing, "destroy")), ["delete"]);
+    assert.deepEqual(registered(), []);
+  });
+
   test("a create that times out is recorded with its id; the next up completes it", async () => {
     const statePath = path.join(dir, "partial.json");
     const run = runner(statePath);

@@ -233,17 +233,41 @@ class Run {
     this.interceptMonitor();
     const restore = captureUnhandledRejections((err) => this.programError(err));
     try {
-      await pulumi.runtime.runInPulumiStack(async () => program());
-    } catch (err) {
-      this.programError(err);
-    }
-    try {
-      // Registrations the outputs did not wait for; then the SDK's own RPC queue.
-      while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+      let settled = false;
+      const stack = pulumi.runtime
+        .runInPulumiStack(async () => program())
+        .then(
+          () => (settled = true),
+          (err) => {
+            settled = true;
+            this.programError(err);
+          },
+        );
+      await this.quiescent(() => settled);
+      if (!settled && this.errors.length === 0) {
+        this.errors.push({ message: "the program's stack outputs never resolved" });
+      }
+      void stack;
       await pulumi.runtime.disconnect();
       await new Promise((r) => setTimeout(r, 20)); // let late rejections surface
     } finally {
       restore();
+    }
+  }
+
+  /**
+   * Waits until the stack settles, or until no registration is pending any more: outputs
+   * that depend on a failed resource never resolve (the language host would exit there).
+   */
+  private async quiescent(settled: () => boolean): Promise<void> {
+    const sdk = pulumi.runtime as unknown as { waitForRPCs(): Promise<void> };
+    const rpcQueue = () => require("@pulumi/pulumi/runtime/state").getStore().settings.rpcDone;
+    for (;;) {
+      const before = rpcQueue();
+      await sdk.waitForRPCs();
+      while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+      await new Promise((r) => setTimeout(r, 20));
+      if (settled() || rpcQueue() === before) return;
     }
   }
 
@@ -301,8 +325,7 @@ class Run {
     if (reg.ignoreChanges.length > 0) {
       throw this.fail(reg.urn, `ignoreChanges is not supported by this test runner`);
     }
-    const news = toWire(args.inputs);
-    return this.preview ? this.previewOne(reg, news) : this.upOne(reg, news);
+    return this.register(reg, toWire(args.inputs));
   }
 
   private async checked(reg: Registration, olds: Props, news: Props): Promise<Props> {
@@ -314,28 +337,14 @@ class Run {
     return inputs;
   }
 
-  private async previewOne(reg: Registration, news: Props): Promise<pulumi.runtime.MockResourceResult> {
-    const old = this.find(reg.urn);
-    return this.step(reg, old ? "same" : "create", async (result) => {
-      const inputs = await this.checked(reg, old?.inputs ?? {}, news);
-      if (!old) {
-        result.op = "create";
-        return { id: undefined, state: inputs };
-      }
-      const diff = await this.opts.host.diff(old.id, reg.urn, old.outputs, inputs);
-      result.op = this.opFor(diff, old, inputs);
-      result.changes = diff.replaces.length > 0 ? diff.replaces : changedKeys(old.inputs, inputs);
-      return { id: old.id, state: result.op === "same" ? old.outputs : inputs };
-    });
-  }
-
-  private async upOne(reg: Registration, news: Props): Promise<pulumi.runtime.MockResourceResult> {
+  /** One resource, as the engine's step generator would handle it in this mode. */
+  private async register(reg: Registration, news: Props): Promise<pulumi.runtime.MockResourceResult> {
     const host = this.opts.host;
     const old = this.find(reg.urn);
     return this.step(reg, old ? "same" : "create", async (result) => {
       const inputs = await this.checked(reg, old?.inputs ?? {}, news);
       if (!old) {
-        result.op = "create";
+        if (this.preview) return { id: undefined, state: inputs }; // outputs stay unknown
         const created = await this.create(reg, inputs);
         result.id = created.id;
         return { id: created.id, state: created.outputs };
@@ -343,28 +352,27 @@ class Run {
       const diff = await host.diff(old.id, reg.urn, old.outputs, inputs);
       result.op = this.opFor(diff, old, inputs);
       result.id = old.id;
+      if (result.op === "replace") result.changes = diff.replaces;
+      if (result.op === "update") result.changes = changedKeys(old.inputs, inputs);
       if (result.op === "same") {
-        this.put({ ...old, inputs, dependencies: reg.dependencies });
+        if (!this.preview) this.put({ ...old, inputs, dependencies: reg.dependencies });
         return { id: old.id, state: old.outputs };
       }
+      if (this.preview) return { id: old.id, state: inputs };
       if (result.op === "update") {
-        result.changes = changedKeys(old.inputs, inputs);
         const outputs = await this.partialAware(reg, old.id, inputs, () =>
           host.update(old.id, reg.urn, old.outputs, inputs),
         );
         this.put({ ...withoutInitErrors(old), inputs, outputs, dependencies: reg.dependencies });
         return { id: old.id, state: outputs };
       }
-      result.changes = diff.replaces;
-      if (diff.deleteBeforeReplace || reg.deleteBeforeReplace) {
+      const deleteFirst = diff.deleteBeforeReplace || reg.deleteBeforeReplace;
+      if (deleteFirst) {
         await host.delete(old.id, reg.urn, old.outputs);
         this.remove(reg.urn);
-        const created = await this.create(reg, inputs);
-        result.id = created.id;
-        return { id: created.id, state: created.outputs };
       }
       const created = await this.create(reg, inputs);
-      await host.delete(old.id, reg.urn, old.outputs);
+      if (!deleteFirst) await host.delete(old.id, reg.urn, old.outputs);
       result.id = created.id;
       return { id: created.id, state: created.outputs };
     });
