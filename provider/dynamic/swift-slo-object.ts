@@ -5,6 +5,7 @@
  * file cost a stat. A content change is an update: new segments under a new prefix, manifest
  * swap, old segments deleted. Container, name and account replace.
  */
+import { stat as statFile } from "node:fs/promises";
 import { z } from "zod";
 import { ConflictError } from "../core/errors";
 import { checkWith } from "../core/schema";
@@ -90,6 +91,26 @@ interface SloFingerprint {
   etag: string;
 }
 
+/**
+ * Segment MD5s computed by check, by file+size+mtime+segment size, for the create/update that
+ * follows in the same provider process (pulumi up runs both there): the upload sends them as
+ * ETag headers instead of hashing the file a second time. Process-wide, a few entries.
+ */
+const md5Cache = md5CacheState();
+function md5CacheState(): Map<string, string[]> {
+  const key = Symbol.for("pulumi-drplane.swift.slo-md5s");
+  const g = globalThis as unknown as Record<symbol, Map<string, string[]> | undefined>;
+  return (g[key] ??= new Map());
+}
+function md5Key(file: string, size: number, mtimeMs: number, segmentSize: number): string {
+  return `${resolveFile(file)}|${size}|${mtimeMs}|${segmentSize}`;
+}
+function rememberMd5s(key: string, md5s: string[]): void {
+  md5Cache.delete(key);
+  md5Cache.set(key, md5s);
+  while (md5Cache.size > 16) md5Cache.delete(md5Cache.keys().next().value!);
+}
+
 const COMPUTED = [
   "etag",
   "size",
@@ -150,6 +171,7 @@ async function fingerprint(
   )
     return { source: old, failures: [] };
   const digest = await fileSloDigest(resolveFile(file), segmentSize);
+  rememberMd5s(md5Key(file, digest.size, stat.mtimeMs, segmentSize), digest.segmentMd5s);
   return {
     source: {
       path: file,
@@ -197,12 +219,19 @@ function outputs(
 
 async function upload(inputs: Props): Promise<SloResult> {
   const report = progress(KIND, inputs);
+  const file: string = inputs.file ?? inputs.source.path;
+  const fp = inputs.__source as SloFingerprint | undefined;
+  const now = await statFile(resolveFile(file));
+  const known =
+    fp && now.size === fp.size && Math.floor(now.mtimeMs) === fp.mtimeMs
+      ? md5Cache.get(md5Key(file, fp.size, fp.mtimeMs, fp.segmentSize))
+      : undefined;
   const result = await uploadSlo(swiftClient(inputs.connection), {
     container: inputs.container,
     name: inputs.name,
-    file: resolveFile(inputs.file ?? inputs.source.path),
-    segmentSize:
-      inputs.__source?.segmentSize ?? effectiveSegmentSize(inputs.__source?.size ?? 0, inputs.segmentSize),
+    file: resolveFile(file),
+    ...(known ? { segmentMd5s: known } : {}),
+    segmentSize: fp?.segmentSize ?? effectiveSegmentSize(now.size, inputs.segmentSize),
     segmentContainer: segmentContainerOf(inputs),
     contentType: inputs.contentType,
     metadata: inputs.metadata,

@@ -253,6 +253,31 @@ for (const mode of AUTH_MODES) {
       }
     });
 
+    test("known segment MD5s are sent as ETags: Swift verifies them, a stale one fails before the manifest", async () => {
+      const file = writeRandom(`${mode}-known.bin`, 3 * MIB + 1, 31);
+      const digest = await fileSloDigest(file, MIB);
+      const ok = await uploadSlo(client(), spec("known.bin", file, MIB, { segmentMd5s: digest.segmentMd5s }));
+      assert.equal(ok.etag, digest.etag);
+      assert.equal(md5(await download(client(), container(), "known.bin")), md5(readFileSync(file)));
+      const stale = (await fileSloDigest(writeRandom(`${mode}-other.bin`, 3 * MIB + 1, 32), MIB)).segmentMd5s;
+      writeRandom(`${mode}-known.bin`, 3 * MIB + 1, 33); // new bytes, same size
+      await assert.rejects(
+        uploadSlo(client(), spec("known.bin", file, MIB, { segmentMd5s: stale })),
+        /changed since it was fingerprinted/,
+      );
+      assert.equal(
+        (await readObject(client(), container(), "known.bin"))?.etag,
+        ok.etag,
+        "the old object is untouched",
+      );
+      await deleteSlo(client(), { container: container(), name: "known.bin", segmentContainer: segs() });
+      assert.deepEqual(
+        await storedSegments(client(), segs(), "known.bin"),
+        [],
+        "no orphans after the delete",
+      );
+    });
+
     test("limits from /info are enforced before any upload", async () => {
       const file = writeRandom(`${mode}-limits.bin`, 2000, 5);
       await assert.rejects(

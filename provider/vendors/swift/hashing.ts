@@ -10,21 +10,30 @@ import { Transform, type Readable, type TransformCallback } from "node:stream";
 /** Read size for file streams: large enough to keep syscalls and hash calls cheap. */
 export const READ_CHUNK = 1024 * 1024;
 
-/** A pass-through that hashes (MD5) and counts what flows through it. */
+/**
+ * A pass-through that hashes (MD5) and counts what flows through it. With `hash: false` it
+ * only counts: for segments whose MD5 is already known, sent as the ETag header so that Swift
+ * verifies the bytes before storing them.
+ */
 export class HashingStream extends Transform {
-  private readonly hash: Hash = createHash("md5");
+  private readonly hash?: Hash;
   bytes = 0;
-  constructor(private readonly onBytes?: (n: number) => void) {
+  constructor(
+    private readonly onBytes?: (n: number) => void,
+    hash = true,
+  ) {
     super();
+    if (hash) this.hash = createHash("md5");
   }
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
-    this.hash.update(chunk);
+    this.hash?.update(chunk);
     this.bytes += chunk.length;
     this.onBytes?.(chunk.length);
     done(null, chunk);
   }
   /** Hex MD5 of everything that passed; call once, after the stream ended. */
   digest(): string {
+    if (!this.hash) throw new Error("HashingStream created with hash: false");
     return this.hash.digest("hex");
   }
 }
@@ -35,9 +44,10 @@ export function hashedRange(
   start: number,
   length: number,
   onBytes?: (n: number) => void,
+  hash = true,
 ): { stream: Readable; hasher: HashingStream } {
   const source = createReadStream(file, { start, end: start + length - 1, highWaterMark: READ_CHUNK });
-  const hasher = new HashingStream(onBytes);
+  const hasher = new HashingStream(onBytes, hash);
   source.on("error", (err) => hasher.destroy(err));
   hasher.on("close", () => source.destroy());
   source.pipe(hasher);

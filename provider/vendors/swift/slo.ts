@@ -55,6 +55,12 @@ export interface SloUploadSpec {
   progressIntervalMs?: number;
   /** Called when a segment is stored (or found stored); for tests and scripts. */
   onSegment?: (index: number, reused: boolean) => void;
+  /**
+   * The MD5 of each segment when already known (the SloObject handler computed them in check,
+   * at this same size and mtime). They are then sent as ETag headers, so Swift verifies every
+   * segment before storing it (422 on a mismatch), and the file is not hashed a second time.
+   */
+  segmentMd5s?: string[];
   /** Called once the new manifest is in place (before old segments are deleted). */
   onManifest?: (etag: string) => void;
 }
@@ -143,13 +149,15 @@ export async function uploadSlo(client: SwiftClient, spec: SloUploadSpec): Promi
     (v) => v.mtimeMs === mtimeMs && v.size === size && v.segmentSize === spec.segmentSize,
   );
   const segLength = (i: number) => Math.min(spec.segmentSize, size - i * spec.segmentSize);
+  const known = spec.segmentMd5s?.length === count ? spec.segmentMd5s : undefined;
+  const localMd5 = (i: number) => known?.[i] ?? md5OfRange(spec.file, i * spec.segmentSize, segLength(i));
 
   // Already uploaded (a re-run after a crash past the manifest PUT, or an adopt)?
   const liveVersion = same.find((v) => v.prefix === live.prefix);
   if (
     liveVersion &&
     live.segments.length === count &&
-    (await versionMatches(spec.file, liveVersion, count, segLength))
+    (await versionMatches(liveVersion, count, segLength, localMd5))
   ) {
     spec.onProgress?.(`${where} already holds this file (${count} segments); not uploading`);
     const md5s = [...Array(count).keys()].map((i) => liveVersion.segments.get(i)!.hash);
@@ -198,11 +206,7 @@ export async function uploadSlo(client: SwiftClient, spec: SloUploadSpec): Promi
             const start = i * spec.segmentSize;
             const length = segLength(i);
             const stored = resume?.segments.get(i);
-            if (
-              stored &&
-              stored.bytes === length &&
-              (await md5OfRange(spec.file, start, length)) === stored.hash
-            ) {
+            if (stored && stored.bytes === length && (await localMd5(i)) === stored.hash) {
               md5s[i] = stored.hash;
               progress.reused(length);
               spec.onSegment?.(i, true);
@@ -216,6 +220,7 @@ export async function uploadSlo(client: SwiftClient, spec: SloUploadSpec): Promi
               length,
               progress,
               abort.signal,
+              known?.[i],
             );
             progress.segmentDone();
             spec.onSegment?.(i, false);
@@ -290,16 +295,16 @@ function result(
 }
 
 async function versionMatches(
-  file: string,
   version: StoredVersion,
   count: number,
   segLength: (i: number) => number,
+  localMd5: (i: number) => string | Promise<string>,
 ): Promise<boolean> {
   if (version.segments.size < count) return false;
   for (let i = 0; i < count; i++) {
     const s = version.segments.get(i);
     if (!s || s.bytes !== segLength(i)) return false;
-    if ((await md5OfRange(file, i * version.segmentSize, segLength(i))) !== s.hash) return false;
+    if ((await localMd5(i)) !== s.hash) return false;
   }
   return true;
 }
@@ -313,24 +318,49 @@ async function putSegment(
   length: number,
   progress: Progress,
   signal: AbortSignal,
+  knownMd5?: string,
 ): Promise<string> {
   let hasher: HashingStream | undefined;
-  const res = await client.request({
-    method: "PUT",
-    container: spec.segmentContainer,
-    object: name,
-    headers: { "content-length": String(length), "content-type": "application/octet-stream" },
-    body: () => {
-      progress.restart(hasher?.bytes ?? 0);
-      hasher = hashedRange(spec.file, start, length, (n) => progress.sent(n)).hasher;
-      return hasher;
-    },
-    operation: "putSegment",
-    idempotent: true,
-    timeoutMs: transferTimeoutMs(length),
-    signal,
-  });
-  const md5 = hasher!.digest();
+  const headers: Record<string, string> = {
+    "content-length": String(length),
+    "content-type": "application/octet-stream",
+  };
+  if (knownMd5) headers.etag = knownMd5;
+  const res = await client
+    .request({
+      method: "PUT",
+      container: spec.segmentContainer,
+      object: name,
+      headers,
+      body: () => {
+        progress.restart(hasher?.bytes ?? 0);
+        hasher = hashedRange(spec.file, start, length, (n) => progress.sent(n), !knownMd5).hasher;
+        return hasher;
+      },
+      operation: "putSegment",
+      idempotent: true,
+      timeoutMs: transferTimeoutMs(length),
+      signal,
+    })
+    .catch((err: unknown) => {
+      if (knownMd5 && (err as { meta?: { httpStatus?: number } }).meta?.httpStatus === 422) {
+        throw new VendorError(
+          `${spec.file} changed since it was fingerprinted: segment ${name} no longer has MD5 ${knownMd5}`,
+          {
+            cause: err,
+            meta: {
+              vendor: "swift",
+              operation: "putSegment",
+              httpStatus: 422,
+              property: "file",
+              remedy: "run pulumi up again once the file is stable",
+            },
+          },
+        );
+      }
+      throw err;
+    });
+  const md5 = knownMd5 ?? hasher!.digest();
   if (unquote(res.headers.etag) !== md5) {
     throw new VendorError(
       `segment ${spec.segmentContainer}/${name} was stored with ETag ${unquote(res.headers.etag)}, but the MD5 sent was ${md5}`,
