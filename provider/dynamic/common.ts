@@ -101,6 +101,27 @@ export function inputsOf(props: Props): Props {
   return stripInternal(props);
 }
 
+/**
+ * Outputs hold the inputs plus resolved and computed values, some under the same names
+ * (e.g. a defaulted restServerPort). They also record which input names were declared, so
+ * `read` can hand back exactly the declared inputs (the host does not pass inputs to read).
+ */
+const DECLARED = "__declaredInputs";
+
+export function withDeclared(outs: Props, inputs: Props): Props {
+  return { ...outs, [DECLARED]: Object.keys(stripInternal(inputs)).sort() };
+}
+
+/** The declared inputs recorded in `props`; for older state, every non-computed key. */
+export function declaredInputs(props: Props, computed: readonly string[]): Props {
+  const keys: unknown = props[DECLARED];
+  const all = inputsOf(props);
+  if (!Array.isArray(keys)) return omitKeys(all, computed);
+  return Object.fromEntries(
+    keys.filter((k): k is string => typeof k === "string" && k in all).map((k) => [k, all[k]]),
+  );
+}
+
 export function omitKeys<T extends Props>(obj: T | undefined, keys: readonly string[]): Props {
   const out: Props = {};
   for (const [k, v] of Object.entries(obj ?? {})) if (!keys.includes(k)) out[k] = v;

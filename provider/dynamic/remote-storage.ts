@@ -17,6 +17,7 @@ import {
 } from "../vendors/hitachi/remote-storage";
 import {
   connectionSchema,
+  declaredInputs,
   durationMs,
   inputsOf,
   omitKeys,
@@ -26,6 +27,7 @@ import {
   type ConnectionInput,
   type Handler,
   type Props,
+  withDeclared,
 } from "./common";
 
 export const KIND = "RemoteStorage";
@@ -80,23 +82,26 @@ function target(inputs: Props): { restServerIp: string; restServerPort: number }
 
 function outputs(inputs: Props, result: RemoteStorageResult): Props {
   const r = result.registration;
-  return {
-    ...inputs,
-    ...target(inputs),
-    localStorageDeviceId: result.localStorageDeviceId,
-    remoteStorageDeviceId: result.remoteStorageDeviceId,
-    dkcType: r.dkcType,
-    model: r.model ?? null,
-    serialNumber: r.serialNumber ?? null,
-    ctl1Ip: r.ctl1Ip ?? null,
-    ctl2Ip: r.ctl2Ip ?? null,
-    communicationModes: (r.communicationModes ?? []).map((m) => m.communicationMode),
-    registeredRestServerIp: r.restServerIp ?? null,
-    registeredRestServerPort: r.restServerPort ?? null,
-    localApiVersion: result.localApiVersion,
-    remoteApiVersion: result.remoteApiVersion,
-    adopted: result.adopted,
-  };
+  return withDeclared(
+    {
+      ...inputs,
+      ...target(inputs),
+      localStorageDeviceId: result.localStorageDeviceId,
+      remoteStorageDeviceId: result.remoteStorageDeviceId,
+      dkcType: r.dkcType,
+      model: r.model ?? null,
+      serialNumber: r.serialNumber ?? null,
+      ctl1Ip: r.ctl1Ip ?? null,
+      ctl2Ip: r.ctl2Ip ?? null,
+      communicationModes: (r.communicationModes ?? []).map((m) => m.communicationMode),
+      registeredRestServerIp: r.restServerIp ?? null,
+      registeredRestServerPort: r.restServerPort ?? null,
+      localApiVersion: result.localApiVersion,
+      remoteApiVersion: result.remoteApiVersion,
+      adopted: result.adopted,
+    },
+    inputs,
+  );
 }
 
 function spec(inputs: Inputs & Props, timeoutMs: number) {
@@ -199,10 +204,11 @@ export const remoteStorageHandler: Handler = {
       ctl2Ip: found.ctl2Ip ?? null,
       communicationModes: (found.communicationModes ?? []).map((m) => m.communicationMode),
     };
-    const inputs = omitKeys(inputsOf(props), COMPUTED);
-    if (found.restServerIp !== undefined && found.restServerIp !== target(props).restServerIp)
+    // Declared address inputs take the live values, so refresh shows the drift as an input change.
+    const inputs = declaredInputs(props, COMPUTED);
+    if ("restServerIp" in inputs && found.restServerIp !== undefined)
       inputs.restServerIp = found.restServerIp;
-    if (found.restServerPort !== undefined && found.restServerPort !== target(props).restServerPort)
+    if ("restServerPort" in inputs && found.restServerPort !== undefined)
       inputs.restServerPort = found.restServerPort;
     return {
       id,
