@@ -16,6 +16,7 @@
  *   refresh  Read of every resource in state (the program is not run, as `pulumi refresh`);
  *            an empty id drops it; changed outputs/inputs are recorded.
  *   destroy  Delete of every resource in state in reverse dependency order.
+ * A replacement is checked again without olds, as the engine does for autonaming.
  * Not modelled: secret annotation (secret inputs are unwrapped and stored in plain text),
  * ignoreChanges, protect, retainOnDelete, aliases, import and `get`, invokes, component
  * resources in state, engine parallelism limits, and deferring create-before-delete deletes
@@ -366,12 +367,14 @@ class Run {
         this.put({ ...withoutInitErrors(old), inputs, outputs, dependencies: reg.dependencies });
         return { id: old.id, state: outputs };
       }
+      // The engine checks a replacement again without olds (so autonaming picks a new name).
+      const fresh = await this.checked(reg, {}, news);
       const deleteFirst = diff.deleteBeforeReplace || reg.deleteBeforeReplace;
       if (deleteFirst) {
         await host.delete(old.id, reg.urn, old.outputs);
         this.remove(reg.urn);
       }
-      const created = await this.create(reg, inputs);
+      const created = await this.create(reg, fresh);
       if (!deleteFirst) await host.delete(old.id, reg.urn, old.outputs);
       result.id = created.id;
       return { id: created.id, state: created.outputs };
