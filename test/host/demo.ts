@@ -146,115 +146,118 @@ async function demo(): Promise<number> {
   say(`build + stage into node_modules/pulumi-drplane: ${seconds(Date.now() - t)}`);
 
   const pair = await startSimulators();
-  say(`simulators: local ${pair.local.storageDeviceId} (${pair.local.model}) at ${pair.local.url}`);
-  say(`            remote ${pair.remote.storageDeviceId} (${pair.remote.model}) at ${pair.remote.url}`);
-  say(`            jobs take ${seconds(JOB_MS)}; remote also answers at 127.0.0.1:${ALIAS_PORT}`);
-  t = Date.now();
-  const host = await ProviderHost.start();
-  say(`provider host started in ${seconds(Date.now() - t)}`);
-  await host.configure({ "drplane:credentials": JSON.stringify(CREDENTIALS) });
-  say(
-    "configure: credentials from stack config drplane:credentials (profiles local, remote; passwords not shown)",
-  );
-  rmSync(path.dirname(STATE_PATH), { recursive: true, force: true });
-  say(`state file: ${path.relative(REPO_ROOT, STATE_PATH)}`);
-
-  const program = loadProgram(path.join(REPO_ROOT, "examples", "dr-topology"));
-  const d = new Demo(pair, host, program, {
-    localEndpoint: pair.local.url,
-    remoteEndpoint: pair.remote.url,
-  });
-  const remoteId = pair.remote.storageDeviceId;
-  d.startEcho();
+  let host: ProviderHost | undefined;
+  let demo: Demo | undefined;
   let failed = false;
   try {
-    await d.run("1. preview (empty stack)", "preview", ["create"]);
-    d.expect("preview changed nothing on the array", pair.local.registrations().length === 0, "");
-
-    await d.run("2. up: creates the registration", "up", ["create"]);
-    d.expect(
-      "local array lists the remote",
-      pair.local.registrations().some((r) => r.storageDeviceId === remoteId),
-      d.registrationsOn("local"),
+    say(`simulators: local ${pair.local.storageDeviceId} (${pair.local.model}) at ${pair.local.url}`);
+    say(`            remote ${pair.remote.storageDeviceId} (${pair.remote.model}) at ${pair.remote.url}`);
+    say(`            jobs take ${seconds(JOB_MS)}; remote also answers at 127.0.0.1:${ALIAS_PORT}`);
+    t = Date.now();
+    host = await ProviderHost.start();
+    say(`provider host started in ${seconds(Date.now() - t)}`);
+    await host.configure({ "drplane:credentials": JSON.stringify(CREDENTIALS) });
+    say(
+      "configure: credentials from stack config drplane:credentials (profiles local, remote; passwords not shown)",
     );
-    d.expect(
-      "mutual discovery registered the local array on the remote",
-      pair.remote.registrations().length === 1,
-      d.registrationsOn("remote"),
-    );
-
-    await d.run("3. up again: no changes", "up", ["same"]);
-
-    d.drift("4. drift: someone deletes the registration on the local array", () => {
-      pair.local.removeRegistration(remoteId);
-      say(`    local array registrations now: ${d.registrationsOn("local")}`);
-    });
-    await d.run("4a. refresh finds it gone", "refresh", ["refresh-gone"]);
-    await d.run("4b. up re-creates it", "up", ["create"]);
-    d.expect(
-      "local array lists the remote again",
-      pair.local.registrations().some((r) => r.storageDeviceId === remoteId),
-      d.registrationsOn("local"),
-    );
-
-    d.drift(`5. drift: someone re-registers the remote at port ${ALIAS_PORT}`, () => {
-      pair.local.mutateRegistration(remoteId, { restServerPort: ALIAS_PORT });
-      say(`    local array registrations now: ${d.registrationsOn("local")}`);
-    });
-    await d.run("5a. refresh records the drift", "refresh", ["refresh-drift"]);
-    await d.run("5b. up converges: replaces it (delete first)", "up", ["replace"]);
-    d.expect(
-      "registration points at the declared address again",
-      pair.local.registrations().some((r) => r.restServerPort === pair.remote.restServerPort),
-      d.registrationsOn("local"),
-    );
-
-    await d.run("6. destroy", "destroy", ["delete"]);
-    say();
-    say("── 7. final checks on the simulators");
-    d.expect(
-      "no registration on the local array",
-      pair.local.registrations().length === 0,
-      d.registrationsOn("local"),
-    );
-    d.expect(
-      "no registration on the remote array",
-      pair.remote.registrations().length === 0,
-      d.registrationsOn("remote"),
-    );
-    d.expect(
-      "no live session on either array",
-      pair.local.liveSessions === 0 && pair.remote.liveSessions === 0,
-      `local ${pair.local.liveSessions}, remote ${pair.remote.liveSessions}; logins ${pair.local.logins}+${pair.remote.logins}`,
-    );
-    d.expect(
-      "state file is empty",
-      readState(STATE_PATH).resources.length === 0,
-      path.relative(REPO_ROOT, STATE_PATH),
-    );
+    rmSync(path.dirname(STATE_PATH), { recursive: true, force: true });
+    say(`state file: ${path.relative(REPO_ROOT, STATE_PATH)}`);
+    const program = loadProgram(path.join(REPO_ROOT, "examples", "dr-topology"));
+    demo = new Demo(pair, host, program, { localEndpoint: pair.local.url, remoteEndpoint: pair.remote.url });
+    demo.startEcho();
+    try {
+      await scenario(demo, pair);
+    } catch (err) {
+      failed = true;
+      say(`\n${err instanceof Error ? err.message : String(err)}`);
+      if (readState(STATE_PATH).resources.length > 0) {
+        say("cleaning up: destroy");
+        await runProgram(program, { mode: "destroy", host, statePath: STATE_PATH }).catch(() => undefined);
+      }
+    }
   } catch (err) {
     failed = true;
-    say(`\n${err instanceof Error ? err.message : String(err)}`);
-    if (readState(STATE_PATH).resources.length > 0) {
-      say("cleaning up: destroy");
-      await runProgram(program, { mode: "destroy", host, statePath: STATE_PATH }).catch(() => undefined);
-    }
+    say(`\nsetup failed: ${err instanceof Error ? err.message : String(err)}`);
   } finally {
-    d.stopEcho();
-    await host.stop();
+    demo?.stopEcho();
+    await host?.stop();
     await pair.stop();
   }
 
+  const steps = demo?.steps ?? [];
   say();
   say("summary (test/host/program.ts runner, not the Pulumi engine)");
-  const width = Math.max(...d.steps.map((s) => s.title.length));
-  for (const s of d.steps) {
+  const width = Math.max(0, ...steps.map((s) => s.title.length));
+  for (const s of steps) {
     const time = s.durationMs ? seconds(s.durationMs).padStart(7) : "".padStart(7);
     say(`  ${s.ok ? "✔" : "✘"} ${s.title.padEnd(width)}  ${time}  ${s.ops}`);
   }
-  const ok = !failed && d.steps.every((s) => s.ok);
+  const ok = !failed && steps.length > 0 && steps.every((s) => s.ok);
   say(`${ok ? "demo passed" : "demo FAILED"} in ${seconds(Date.now() - started)}`);
   return ok ? 0 : 1;
+}
+
+/** The steps; each throws when the operations or the arrays are not as expected. */
+async function scenario(d: Demo, pair: HitachiPair): Promise<void> {
+  const remoteId = pair.remote.storageDeviceId;
+  const listsRemote = () => pair.local.registrations().some((r) => r.storageDeviceId === remoteId);
+
+  await d.run("1. preview (empty stack)", "preview", ["create"]);
+  d.expect("preview changed nothing on the array", pair.local.registrations().length === 0, "");
+
+  await d.run("2. up: creates the registration", "up", ["create"]);
+  d.expect("local array lists the remote", listsRemote(), d.registrationsOn("local"));
+  d.expect(
+    "mutual discovery registered the local array on the remote",
+    pair.remote.registrations().length === 1,
+    d.registrationsOn("remote"),
+  );
+
+  await d.run("3. up again: no changes", "up", ["same"]);
+
+  d.drift("4. drift: someone deletes the registration on the local array", () => {
+    pair.local.removeRegistration(remoteId);
+    say(`    local array registrations now: ${d.registrationsOn("local")}`);
+  });
+  await d.run("4a. refresh finds it gone", "refresh", ["refresh-gone"]);
+  await d.run("4b. up re-creates it", "up", ["create"]);
+  d.expect("local array lists the remote again", listsRemote(), d.registrationsOn("local"));
+
+  d.drift(`5. drift: someone re-registers the remote at port ${ALIAS_PORT}`, () => {
+    pair.local.mutateRegistration(remoteId, { restServerPort: ALIAS_PORT });
+    say(`    local array registrations now: ${d.registrationsOn("local")}`);
+  });
+  await d.run("5a. refresh records the drift", "refresh", ["refresh-drift"]);
+  await d.run("5b. up converges: replaces it (delete first)", "up", ["replace"]);
+  d.expect(
+    "registration points at the declared address again",
+    pair.local.registrations().some((r) => r.restServerPort === pair.remote.restServerPort),
+    d.registrationsOn("local"),
+  );
+
+  await d.run("6. destroy", "destroy", ["delete"]);
+  say();
+  say("── 7. final checks on the simulators");
+  d.expect(
+    "no registration on the local array",
+    pair.local.registrations().length === 0,
+    d.registrationsOn("local"),
+  );
+  d.expect(
+    "no registration on the remote array",
+    pair.remote.registrations().length === 0,
+    d.registrationsOn("remote"),
+  );
+  d.expect(
+    "no live session on either array",
+    pair.local.liveSessions === 0 && pair.remote.liveSessions === 0,
+    `local ${pair.local.liveSessions}, remote ${pair.remote.liveSessions}; logins ${pair.local.logins}+${pair.remote.logins}`,
+  );
+  d.expect(
+    "state file is empty",
+    readState(STATE_PATH).resources.length === 0,
+    path.relative(REPO_ROOT, STATE_PATH),
+  );
 }
 
 /** `--serve`: the simulators alone, for a real `pulumi up` (examples/dr-topology/README.md). */
