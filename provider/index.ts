@@ -26,6 +26,8 @@ export {
   type FaultVmList,
 } from "./resources/vrg-data";
 export * as vrg from "./vendors/vrg";
+export { SwiftContainer, type SwiftContainerArgs } from "./resources/swift-container";
+export { SwiftObject, type SwiftObjectArgs } from "./resources/swift-object";
 export { SloObject, type SloObjectArgs } from "./resources/swift-slo-object";
 export {
   getSwiftContainer,
@@ -38,8 +40,6 @@ export {
   type SwiftListedObject,
   type SwiftObjectInfo,
 } from "./resources/swift-data";
-export { SwiftObject, type SwiftObjectArgs } from "./resources/swift-object";
-export { SwiftContainer, type SwiftContainerArgs } from "./resources/swift-container";
 export type { SwiftConnectionArgs } from "./resources/swift-types";
 export * as swift from "./vendors/swift";
 export * as errors from "./core/errors";

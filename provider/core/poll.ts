@@ -10,7 +10,7 @@ import { JobFailedError, TimeoutError, type ErrorMeta } from "./errors";
 import { withRetry } from "./retry";
 
 export type PollVerdict =
-  | { status: "success" }
+  | { status: "success"; state?: string }
   | { status: "pending"; state: string; message?: string }
   | { status: "failure"; state: string; message: string; meta?: ErrorMeta };
 
@@ -32,9 +32,13 @@ export interface PollOptions<S> {
   clock?: Clock;
   signal?: AbortSignal;
   random?: () => number;
-  /** Called when the observed state changes (not on every poll). */
+  /**
+   * Called when the observed state changes, on success, and as a heartbeat every
+   * `heartbeatMs` (default 60 s) while the state stays the same: never on every poll.
+   */
   onState?: (state: string, elapsedMs: number, polls: number) => void;
   meta?: ErrorMeta;
+  heartbeatMs?: number;
 }
 
 export interface PollResult<S> {
@@ -66,6 +70,7 @@ export async function poll<S>(opts: PollOptions<S>): Promise<PollResult<S>> {
   let polls = 0;
   let lastState = "unknown";
   let lastMessage: string | undefined;
+  let lastReport = 0;
   let delay = opts.firstDelayMs ?? POLL_DEFAULTS.firstDelayMs;
   for (;;) {
     if (clock.now() + delay > deadline) delay = Math.max(0, deadline - clock.now());
@@ -74,8 +79,14 @@ export async function poll<S>(opts: PollOptions<S>): Promise<PollResult<S>> {
     polls++;
     const verdict = opts.classify(snapshot);
     const elapsedMs = clock.now() - start;
-    if (verdict.status === "success") return { snapshot, elapsedMs, polls };
-    if (verdict.state !== lastState) opts.onState?.(verdict.state, elapsedMs, polls);
+    if (verdict.status === "success") {
+      opts.onState?.(verdict.state ?? "finished", elapsedMs, polls);
+      return { snapshot, elapsedMs, polls };
+    }
+    if (verdict.state !== lastState || elapsedMs - lastReport >= (opts.heartbeatMs ?? 60_000)) {
+      opts.onState?.(verdict.state, elapsedMs, polls);
+      lastReport = elapsedMs;
+    }
     lastState = verdict.state;
     lastMessage = verdict.message;
     if (verdict.status === "failure") {

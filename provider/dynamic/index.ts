@@ -13,9 +13,9 @@ import { remoteStorageHandler, KIND as REMOTE_STORAGE } from "./remote-storage";
 import { vrgAlarmServerHandler, KIND as VRG_ALARM_SERVER } from "./vrg-alarm-server";
 import { vrgPairingHandler, KIND as VRG_PAIRING } from "./vrg-pairing";
 import { vmDrStrategyHandler, KIND as VM_DR_STRATEGY } from "./vrg-strategy";
-import { sloObjectHandler, KIND as SLO_OBJECT } from "./swift-slo-object";
-import { swiftObjectHandler, KIND as SWIFT_OBJECT } from "./swift-object";
 import { swiftContainerHandler, KIND as SWIFT_CONTAINER } from "./swift-container";
+import { swiftObjectHandler, KIND as SWIFT_OBJECT } from "./swift-object";
+import { sloObjectHandler, KIND as SLO_OBJECT } from "./swift-slo-object";
 
 /** Bump on an incompatible change of `dispatch`'s contract; old shells keep calling v1. */
 export const HANDLER_API_VERSION = 1;
@@ -25,9 +25,9 @@ export const handlers: Readonly<Record<string, Handler>> = {
   [VRG_PAIRING]: vrgPairingHandler,
   [VM_DR_STRATEGY]: vmDrStrategyHandler,
   [VRG_ALARM_SERVER]: vrgAlarmServerHandler,
-  [SLO_OBJECT]: sloObjectHandler,
-  [SWIFT_OBJECT]: swiftObjectHandler,
   [SWIFT_CONTAINER]: swiftContainerHandler,
+  [SWIFT_OBJECT]: swiftObjectHandler,
+  [SLO_OBJECT]: sloObjectHandler,
 };
 
 export type Method = keyof Handler;

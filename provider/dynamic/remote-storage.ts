@@ -179,7 +179,13 @@ export const remoteStorageHandler: Handler = {
       // A job that timed out may still complete on the array: record the resource so the
       // next `pulumi up` adopts it (update runs the same idempotent flow), never duplicates.
       if (isDrplaneError(err, "DRP_TIMEOUT")) {
-        const partial = { ...inputs, ...target(inputs), ...identity, __provider: raw.__provider };
+        const partial = {
+          ...inputs,
+          ...target(inputs),
+          ...identity,
+          adopted: false,
+          __provider: raw.__provider,
+        };
         throw new ResourceInitError(idOf(identity), partial, err);
       }
       throw err;
@@ -217,11 +223,13 @@ export const remoteStorageHandler: Handler = {
     };
   },
 
-  async update(_id, _olds, news) {
+  async update(_id, olds, news) {
+    // Same idempotent flow as create: it also completes a create that timed out earlier.
     const inputs = news as Inputs & Props;
     const timeoutMs = durationMs(inputs.timeouts?.update ?? inputs.timeouts?.create, DEFAULT_TIMEOUT_MS);
-    const result = await ensureRemoteStorage(spec(inputs, timeoutMs));
-    return { outs: outputs(inputs, result) };
+    const result = await ensureRemoteStorage({ ...spec(inputs, timeoutMs), expectExisting: true });
+    // Whether we adopted it was decided when it entered the stack.
+    return { outs: { ...outputs(inputs, result), adopted: olds.adopted ?? result.adopted } };
   },
 
   async delete(id, props) {

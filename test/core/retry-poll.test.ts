@@ -99,7 +99,7 @@ test("poll returns when the job succeeds, treating unknown states as pending", a
     onState: (s) => seen.push(s),
   });
   assert.equal(r.polls, 4);
-  assert.deepEqual(seen, ["Queued", "SomethingNew", "Running"]);
+  assert.deepEqual(seen, ["Queued", "SomethingNew", "Running", "finished"]);
 });
 
 test("poll failure carries the job id, last state and vendor message", async () => {
@@ -143,4 +143,22 @@ test("poll retries a transient read failure instead of failing the wait", async 
     clock,
   });
   assert.equal(r.snapshot, "done");
+});
+
+test("poll reports a long unchanged state as a sparse heartbeat, not on every poll", async () => {
+  const clock = new ManualClock();
+  const seen: Array<[string, number]> = [];
+  let i = 0;
+  await poll({
+    what: "long job",
+    describe: async () => (++i > 120 ? "done" : "Running"),
+    classify: job([]).classify,
+    timeoutMs: 60 * 60_000,
+    clock,
+    onState: (s, ms) => seen.push([s, ms]),
+  });
+  const running = seen.filter(([s]) => s === "Running");
+  assert.ok(running.length >= 2, "heartbeat repeated the state");
+  assert.ok(running.length < 120 / 4, `${running.length} lines for 120 polls`);
+  for (let k = 1; k < running.length; k++) assert.ok(running[k]![1] - running[k - 1]![1] >= 60_000);
 });

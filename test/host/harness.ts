@@ -66,6 +66,10 @@ export class ProviderHost {
         stdio: ["ignore", "pipe", "pipe"],
       },
     );
+    // Never leave a host behind if this process ends without calling stop().
+    const killOnExit = () => child.kill();
+    process.once("exit", killOnExit);
+    child.once("exit", () => process.removeListener("exit", killOnExit));
     const lines = readline.createInterface({ input: child.stdout! });
     const port = await new Promise<string>((resolve, reject) => {
       lines.once("line", resolve);

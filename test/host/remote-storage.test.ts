@@ -135,6 +135,7 @@ test("diff + update: isMutualDeletion changes in place and keeps all outputs", a
   const updated = await host.update(id, URN, outs, news);
   assert.equal(updated.isMutualDeletion, false);
   assert.equal(updated.model, "VSP G200", "computed outputs survive an update");
+  assert.equal(updated.adopted, false, "an update does not turn a created registration into an adopted one");
   assert.equal(pair.local.registrations().length, 1);
   outs = updated;
 });
@@ -153,7 +154,10 @@ test("refresh finds drift, and the next diff proposes to converge it", async () 
   pair.local.mutateRegistration("832000420000", { restServerPort: 8443 });
   const drifted = await host.read(id, URN, outs);
   assert.equal(drifted.properties.restServerPort, 8443);
-  assert.ok(!("restServerPort" in drifted.inputs), "refresh does not invent inputs the program did not declare");
+  assert.ok(
+    !("restServerPort" in drifted.inputs),
+    "refresh does not invent inputs the program did not declare",
+  );
   assert.ok(!("remoteStorageDeviceId" in drifted.inputs));
   assert.equal(drifted.inputs.isMutualDeletion, false, "declared inputs are kept");
   const d = await host.diff(
@@ -191,6 +195,11 @@ test("delete honours isMutualDeletion; refresh of a deleted registration drops i
 test("the host printed progress for the job waits and never a password or token", async () => {
   const output = host.output;
   assert.match(output, /drplane RemoteStorage\/site-link: registering remote storage 832000420000: job \d+/);
+  assert.match(
+    output,
+    /drplane RemoteStorage\/site-link: job \d+: Completed\/Succeeded after \d+ s/,
+    "job completion reported",
+  );
   for (const secret of ["local_pass", "remote_pass"]) assert.ok(!output.includes(secret), `${secret} leaked`);
   assert.ok(!/Session [0-9a-f]{32}/.test(output), "no session token in output");
 });

@@ -22,7 +22,7 @@ export interface HitachiJob {
 export function classifyHitachiJob(job: HitachiJob): PollVerdict {
   const state = `${job.status ?? "?"}/${job.state ?? "?"}`;
   if (job.status !== "Completed") return { status: "pending", state };
-  if (job.state === "Succeeded") return { status: "success" };
+  if (job.state === "Succeeded") return { status: "success", state };
   const err = job.error;
   const id = messageIdOf(err);
   return {

@@ -184,6 +184,8 @@ export interface RemoteStorageSpec {
   /** Seconds the server may hold a job reply (0 = plain polling). */
   longPollSeconds?: number;
   onProgress?: (message: string) => void;
+  /** The caller expects the registration to exist (an update): finding it is not news. */
+  expectExisting?: boolean;
 }
 
 export interface Identity {
@@ -267,7 +269,8 @@ export async function ensureRemoteStorage(
         const existing = await lookup();
         if (existing) {
           assertSameTarget(existing, spec);
-          spec.onProgress?.(`remote storage ${remoteId} is already registered; adopting it`);
+          if (!spec.expectExisting)
+            spec.onProgress?.(`remote storage ${remoteId} is already registered; adopting it`);
           return { ...identity, registration: existing, adopted: true };
         }
       }
