@@ -61,8 +61,9 @@ function schema() {
 }
 type Inputs = z.output<ReturnType<typeof schema>>;
 
-/** Output-only keys. */
-const COMPUTED = ["storageUrl", "url", "objectCount", "bytesUsed", "actualStoragePolicy", "adopted"];
+/** Output-only keys. Object counts are left out on purpose: they change with every upload, and
+ * refresh would report them as drift (getSwiftContainer returns them). */
+const COMPUTED = ["storageUrl", "url", "actualStoragePolicy", "adopted"];
 
 function spec(inputs: Props): ContainerSpec {
   return {
@@ -86,8 +87,6 @@ function outputs(inputs: Props, state: ContainerState, storageUrl: string, adopt
     actualStoragePolicy: state.storagePolicy,
     storageUrl,
     url: `${storageUrl}/${encodeURIComponent(state.name)}`,
-    objectCount: state.objectCount,
-    bytesUsed: state.bytesUsed,
     adopted,
   };
 }

@@ -38,8 +38,6 @@ export class SwiftContainer extends pulumi.dynamic.Resource {
   declare readonly storageUrl: pulumi.Output<string>;
   /** The container URL. */
   declare readonly url: pulumi.Output<string>;
-  declare readonly objectCount: pulumi.Output<number>;
-  declare readonly bytesUsed: pulumi.Output<number>;
   declare readonly adopted: pulumi.Output<boolean>;
 
   constructor(name: string, args: SwiftContainerArgs, opts?: pulumi.CustomResourceOptions) {
@@ -54,8 +52,6 @@ export class SwiftContainer extends pulumi.dynamic.Resource {
         actualStoragePolicy: undefined,
         storageUrl: undefined,
         url: undefined,
-        objectCount: undefined,
-        bytesUsed: undefined,
         adopted: undefined,
       },
       opts,

@@ -173,14 +173,27 @@ export async function getSwiftObject(args: GetSwiftObjectArgs): Promise<SwiftObj
 
 type Inputs<T> = { [K in keyof T]: pulumi.Input<T[K]> };
 
+/**
+ * Runs a data-function call as an RPC of the program (like an invoke), so a program waits for
+ * it before it is considered finished.
+ */
+function keptAlive<T>(work: () => Promise<T>): Promise<T> {
+  const done = pulumi.runtime.rpcKeepAlive();
+  return work().finally(done);
+}
+
 /** getSwiftContainer with Pulumi inputs. */
 export function getSwiftContainerOutput(
   args: Inputs<GetSwiftContainerArgs>,
 ): pulumi.Output<SwiftContainerListing> {
-  return pulumi.output(args).apply((a) => getSwiftContainer(a as unknown as GetSwiftContainerArgs));
+  return pulumi
+    .output(args)
+    .apply((a) => keptAlive(() => getSwiftContainer(a as unknown as GetSwiftContainerArgs)));
 }
 
 /** getSwiftObject with Pulumi inputs. */
 export function getSwiftObjectOutput(args: Inputs<GetSwiftObjectArgs>): pulumi.Output<SwiftObjectInfo> {
-  return pulumi.output(args).apply((a) => getSwiftObject(a as unknown as GetSwiftObjectArgs));
+  return pulumi
+    .output(args)
+    .apply((a) => keptAlive(() => getSwiftObject(a as unknown as GetSwiftObjectArgs)));
 }

@@ -131,7 +131,6 @@ for (const mode of AUTH_MODES) {
       outs = res.properties;
       assert.equal(id, name);
       assert.equal(outs.actualStoragePolicy, "silver");
-      assert.equal(outs.objectCount, 0);
       assert.match(outs.url, new RegExp(`/v1/AUTH_[^/]+/${name}$`));
       assert.equal(typeof outs.__provider, "string");
       const live = await readContainer(fx.client(mode), name);
