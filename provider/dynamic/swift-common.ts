@@ -9,6 +9,7 @@ import { stat } from "node:fs/promises";
 import * as path from "node:path";
 import { z } from "zod";
 import { InputError } from "../core/errors";
+import { containsUnknown } from "../core/schema";
 import { SwiftClient } from "../vendors/swift/client";
 import type { SwiftConnection } from "../vendors/swift/auth";
 import type { Props } from "./common";
@@ -185,6 +186,8 @@ export function connectionChange(
   olds: Props | undefined,
   news: Props | undefined,
 ): { replace: boolean; changed: boolean } {
+  // Unknown during preview: a change, but not (yet) a replace.
+  if (containsUnknown(news)) return { replace: false, changed: true };
   const o = olds ?? {};
   const n = news ?? {};
   const type = (c: Props) => c.authType ?? "keystone";
@@ -209,6 +212,24 @@ export function connectionChange(
     replace,
     changed: replace || strip({ authType: "keystone", ...o }) !== strip({ authType: "keystone", ...n }),
   };
+}
+
+/**
+ * Identity fields that differ (they replace). A field still unknown during preview is reported
+ * in `unknown` instead: a change, decided for real at `up`.
+ */
+export function identityChanges(
+  olds: Props,
+  news: Props,
+  fields: readonly string[],
+): { replaces: string[]; unknown: boolean } {
+  const replaces: string[] = [];
+  let unknown = false;
+  for (const f of fields) {
+    if (containsUnknown(news[f])) unknown = true;
+    else if (olds[f] !== news[f]) replaces.push(f);
+  }
+  return { replaces, unknown };
 }
 
 /** The account segment of a storage URL (…/v1/AUTH_x → AUTH_x). */

@@ -6,7 +6,7 @@
  * segments its manifests reference.
  */
 import { z } from "zod";
-import { checkWith } from "../core/schema";
+import { checkWith, containsUnknown } from "../core/schema";
 import {
   readContainer,
   removeContainer,
@@ -23,6 +23,7 @@ import {
   connectionChange,
   containerNameSchema,
   declaredCasing,
+  identityChanges,
   metadataSchema,
   swiftClient,
   swiftConnectionSchema,
@@ -111,11 +112,12 @@ export const swiftContainerHandler: Handler = {
   },
 
   async diff(_id, olds, news) {
-    const replaces: string[] = [];
-    if (olds.name !== news.name) replaces.push("name");
+    const { replaces, unknown } = identityChanges(olds, news, ["name"]);
+    const policyUnknown = containsUnknown(news.storagePolicy);
     const oldPolicy = (olds.storagePolicy ?? "").toLowerCase();
     const newPolicy = news.storagePolicy === undefined ? undefined : String(news.storagePolicy).toLowerCase();
     if (
+      !policyUnknown &&
       newPolicy !== undefined &&
       newPolicy !== oldPolicy &&
       newPolicy !== (olds.actualStoragePolicy ?? "").toLowerCase()
@@ -125,6 +127,8 @@ export const swiftContainerHandler: Handler = {
     if (conn.replace) replaces.push("connection");
     const changes =
       replaces.length > 0 ||
+      unknown ||
+      policyUnknown ||
       conn.changed ||
       !sameMetadata(olds.metadata, news.metadata) ||
       !same(settings(olds), settings(news));

@@ -27,6 +27,7 @@ import {
   assetSchema,
   connectionChange,
   containerNameSchema,
+  identityChanges,
   declaredCasing,
   metadataSchema,
   objectNameSchema,
@@ -255,13 +256,12 @@ export const sloObjectHandler: Handler = {
   },
 
   async diff(_id, olds, news) {
-    const replaces: string[] = [];
-    if (olds.container !== news.container) replaces.push("container");
-    if (olds.name !== news.name) replaces.push("name");
+    const { replaces, unknown } = identityChanges(olds, news, ["container", "name"]);
     const conn = connectionChange(olds.connection, news.connection);
     if (conn.replace) replaces.push("connection");
     const changes =
       replaces.length > 0 ||
+      unknown ||
       conn.changed ||
       news.__source?.etag === undefined ||
       news.__source.etag !== olds.etag ||

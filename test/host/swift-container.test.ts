@@ -147,6 +147,14 @@ for (const mode of AUTH_MODES) {
       assert.equal((await host.diff(id, URN, outs, creds.inputs)).changes, "none");
     });
 
+    test("preview: an unknown name or policy is a change, not yet a replace", async () => {
+      for (const unknown of [{ name: UNKNOWN }, { storagePolicy: UNKNOWN }, { connection: UNKNOWN }]) {
+        const d = await host.diff(id, URN, outs, { ...olds, ...unknown });
+        assert.equal(d.changes, "some", JSON.stringify(unknown));
+        assert.deepEqual(d.replaces, [], JSON.stringify(unknown));
+      }
+    });
+
     test("update: metadata, ACL, versioning and quota change in place", async () => {
       const news = (
         await host.check(URN, olds, {

@@ -224,6 +224,15 @@ for (const mode of AUTH_MODES) {
       assert.equal(outs.etag, md5("a,b\n1,2\n3,4\n"));
     });
 
+    test("a missing container is named in the error", async () => {
+      const checked = await host.check(
+        URN,
+        {},
+        inputs({ container: `${containers.get(mode)}-missing`, name: "x" }),
+      );
+      await assert.rejects(host.create(URN, checked.inputs), /container .*-missing does not exist/);
+    });
+
     test("delete, then refresh drops it", async () => {
       await host.delete(id, URN, outs);
       assert.equal(await readObject(client(), containers.get(mode)!, "reports/2026/q4-final.csv"), undefined);

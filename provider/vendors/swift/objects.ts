@@ -7,7 +7,7 @@
 import { stat } from "node:fs/promises";
 import type { Writable } from "node:stream";
 import { request as undiciRequest } from "undici";
-import { VendorError } from "../../core/errors";
+import { NotFoundError, VendorError } from "../../core/errors";
 import { agentFor } from "../../core/http";
 import { swiftHttpError } from "./errors";
 import { isNotFound, metaFromHeaders, objectPath, sameMetadata, type SwiftClient } from "./client";
@@ -103,6 +103,31 @@ export interface PutObjectSpec {
  * Swift returns. Returns the verified MD5.
  */
 export async function putObject(
+  client: SwiftClient,
+  spec: PutObjectSpec,
+): Promise<{ etag: string; size: number }> {
+  try {
+    return await putObjectOnce(client, spec);
+  } catch (err) {
+    // Swift answers a PUT into a missing container with a bare 404.
+    if (isNotFound(err)) {
+      throw new NotFoundError(
+        `container ${spec.container} does not exist (PUT ${spec.container}/${spec.name})`,
+        {
+          cause: err,
+          meta: {
+            ...err.meta,
+            property: "container",
+            remedy: "create the container first (e.g. a SwiftContainer)",
+          },
+        },
+      );
+    }
+    throw err;
+  }
+}
+
+async function putObjectOnce(
   client: SwiftClient,
   spec: PutObjectSpec,
 ): Promise<{ etag: string; size: number }> {
