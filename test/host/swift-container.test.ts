@@ -5,8 +5,13 @@
  */
 import { after, before, describe, test } from "node:test";
 import * as assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import { readContainer } from "../../provider/vendors/swift/containers";
 import { putObject } from "../../provider/vendors/swift/objects";
+import { listObjects } from "../../provider/vendors/swift/bulk";
+import { uploadSlo } from "../../provider/vendors/swift/slo";
 import { closeAllAgents } from "../../provider/core/http";
 import {
   AUTH_MODES,
@@ -22,6 +27,7 @@ import { providerTextOf } from "./provider-text";
 
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const URN = urnOf("SwiftContainer", "archive");
+const bigFile = path.join(tmpdir(), `drplane-ct-${process.pid}.bin`);
 
 let fx: SwiftFixture;
 let host: ProviderHost;
@@ -215,13 +221,28 @@ for (const mode of AUTH_MODES) {
 
     test("delete: a non-empty container is refused unless forceDestroy, then refresh drops it", async () => {
       await putObject(fx.client(mode), { container: name, name: "keep.txt", content: { text: "data" } });
-      await assert.rejects(host.delete(id, URN, outs), /not empty \(1 objects\)[\s\S]*forceDestroy/);
+      // An SLO whose segments live in another container: forceDestroy removes them too.
+      writeFileSync(bigFile, Buffer.alloc(300_000, 1));
+      await uploadSlo(fx.client(mode), {
+        container: name,
+        name: "big.bin",
+        file: bigFile,
+        segmentSize: 100_000,
+        segmentContainer: `${name}-segs`,
+      });
+      created.push([mode, `${name}-segs`]);
+      await assert.rejects(host.delete(id, URN, outs), /not empty \(2 objects\)[\s\S]*forceDestroy/);
       const news = (await host.check(URN, olds, { ...olds, __provider: provider, forceDestroy: true }))
         .inputs;
       assert.equal((await host.diff(id, URN, outs, news)).changes, "some");
       outs = await host.update(id, URN, outs, news);
       await host.delete(id, URN, outs);
       assert.equal(await readContainer(fx.client(mode), name), undefined);
+      assert.deepEqual(
+        await listObjects(fx.client(mode), `${name}-segs`),
+        [],
+        "the SLO's segments are gone too",
+      );
       const read = await host.read(id, URN, outs, olds);
       assert.equal(read.id, "", "refresh of a deleted container drops it");
     });

@@ -14,6 +14,7 @@ import { SwiftClient } from "../../provider/vendors/swift/client";
 import { ensureContainer } from "../../provider/vendors/swift/containers";
 import { putObject } from "../../provider/vendors/swift/objects";
 import type { SwiftConnection } from "../../provider/vendors/swift/auth";
+import { innerStatus, parseBulkResult, swiftHttpError } from "../../provider/vendors/swift/errors";
 import { AUTH_MODES, cleanupContainers, swiftFixture, uniqueName, type SwiftFixture } from "./swift-fixtures";
 
 let fx: SwiftFixture;
@@ -270,4 +271,34 @@ test("/info limits and storage policies are read from the cluster", async () => 
     ["gold", "silver"],
   );
   assert.ok(info.policies[0]!.aliases.includes("Policy-0"));
+});
+
+test("error bodies: Swift's HTML and text, Keystone's JSON, 503 transient, bulk results in both forms", () => {
+  const html =
+    "<html><h1>Service Unavailable</h1><p>The server is currently unavailable. Please try again at a later time.</p></html>";
+  const e503 = swiftHttpError("putObject", 503, undefined, html, { "retry-after": "2" }, "c/o");
+  assert.equal(e503.code, "DRP_TRANSIENT");
+  assert.equal(e503.meta.retryAfterMs, 2000);
+  assert.match(
+    e503.message,
+    /^Swift putObject c\/o: Service Unavailable\. The server is currently unavailable/,
+  );
+  const ks = swiftHttpError(
+    "login",
+    401,
+    { error: { code: 401, message: "The request you have made requires authentication." } },
+    "",
+    {},
+  );
+  assert.equal(ks.code, "DRP_AUTH");
+  assert.match(ks.message, /requires authentication/);
+  assert.equal(swiftHttpError("x", 507, undefined, "", {}).code, "DRP_VENDOR");
+  assert.equal(swiftHttpError("x", 498, undefined, "", {}).code, "DRP_TRANSIENT");
+  const text = parseBulkResult(
+    undefined,
+    "Number Deleted: 1\nNumber Not Found: 0\nResponse Body: \nResponse Status: 400 Bad Request\nErrors:\n/c_segments/a/1, 403 Forbidden\n",
+  );
+  assert.equal(innerStatus(text), 400);
+  assert.deepEqual(text.Errors, [["/c_segments/a/1", "403 Forbidden"]]);
+  assert.equal(text["Number Deleted"], 1);
 });
