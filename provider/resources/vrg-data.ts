@@ -6,7 +6,11 @@
  * (when running under Pulumi) or DRPLANE_<PROFILE>_PASSWORD.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
 import { CONFIG_KEY, setStackCredentials } from "../core/credentials";
+import { InputError } from "../core/errors";
+import { checkWith } from "../core/schema";
+import { vmUuidSchema, vrgConnectionSchema } from "../dynamic/vrg-common";
 import { VrgClient } from "../vendors/vrg/client";
 import { getPairing, pairingState } from "../vendors/vrg/pairing";
 import { ROLE_FLAG } from "../vendors/vrg/states";
@@ -24,7 +28,23 @@ import type { VrgConnectionArgs } from "./vrg-types";
 
 export type { NetInfo, VmDrStatus, VrgStatus, VolumeState };
 
-function client(connection: VrgConnectionArgs): VrgClient {
+/** Bad arguments fail before any request, naming the argument (as check does for resources). */
+function validated(what: string, connection: VrgConnectionArgs, vmUuid?: string): VrgConnectionArgs {
+  const schema = z
+    .object({ connection: vrgConnectionSchema, ...(vmUuid !== undefined ? { vmUuid: vmUuidSchema } : {}) })
+    .strict();
+  const args = { connection, ...(vmUuid !== undefined ? { vmUuid } : {}) };
+  const { failures } = checkWith(schema, args as Record<string, unknown>);
+  if (failures.length > 0) {
+    throw new InputError(`${what}: ${failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`, {
+      meta: { property: failures[0]!.property },
+    });
+  }
+  return connection;
+}
+
+function client(what: string, connection: VrgConnectionArgs, vmUuid?: string): VrgClient {
+  const c = validated(what, connection, vmUuid);
   try {
     // Under Pulumi, the stack's secret config is readable here (the host reads it in configure).
     setStackCredentials(pulumi.runtime.getConfig(CONFIG_KEY));
@@ -32,13 +52,13 @@ function client(connection: VrgConnectionArgs): VrgClient {
     // Not running under Pulumi: the environment is used.
   }
   return new VrgClient({
-    endpoint: connection.endpoint,
-    profile: connection.profile,
-    username: connection.username,
-    tls: { caBundle: connection.caBundle, insecure: connection.insecure },
-    keyStyle: connection.keyStyle,
-    apiVersion: connection.apiVersion,
-    language: connection.language,
+    endpoint: c.endpoint,
+    profile: c.profile,
+    username: c.username,
+    tls: { caBundle: c.caBundle, insecure: c.insecure },
+    keyStyle: c.keyStyle,
+    apiVersion: c.apiVersion,
+    language: c.language,
     // A program makes a few calls and exits: log out as soon as they are done.
     lingerMs: 0,
   });
@@ -46,12 +66,12 @@ function client(connection: VrgConnectionArgs): VrgClient {
 
 /** GET vrgstatus: 1 normal / 2 abnormal, and the cache capacity in KB (null with its state when not a size). */
 export async function getVrgStatus(connection: VrgConnectionArgs): Promise<VrgStatus> {
-  return queryVrgStatus(client(connection));
+  return queryVrgStatus(client("getVrgStatus", connection));
 }
 
 /** GET netinfos: the management (0), CNA (1) and peer-VRG (2) networks with ip, port, netmask, gateway. */
 export async function getVrgNetInfos(connection: VrgConnectionArgs): Promise<NetInfo[]> {
-  return getNetInfos(client(connection));
+  return getNetInfos(client("getVrgNetInfos", connection));
 }
 
 /**
@@ -59,7 +79,7 @@ export async function getVrgNetInfos(connection: VrgConnectionArgs): Promise<Net
  * The seed allows it on the DR side during a failover.
  */
 export async function getVmDrStatus(connection: VrgConnectionArgs, vmUuid: string): Promise<VmDrStatus> {
-  return queryVmDrStatus(client(connection), vmUuid);
+  return queryVmDrStatus(client("getVmDrStatus", connection, vmUuid), vmUuid);
 }
 
 export interface VrgPairingStatus {
@@ -72,7 +92,7 @@ export interface VrgPairingStatus {
 
 /** GET vrgmap: the VRG's pairing as it is now. */
 export async function getVrgPairing(connection: VrgConnectionArgs): Promise<VrgPairingStatus> {
-  const r = await getPairing(client(connection));
+  const r = await getPairing(client("getVrgPairing", connection));
   const s = pairingState(r.status);
   return {
     peerIp: r.peerIp ?? null,
@@ -99,7 +119,7 @@ export interface FaultVmList {
 
 /** GET vmstrategy?faultVms=1: VMs that lost their writeagent. */
 export async function getVrgFaultVms(connection: VrgConnectionArgs): Promise<FaultVmList> {
-  const list = await listFaultVms(client(connection));
+  const list = await listFaultVms(client("getVrgFaultVms", connection));
   return {
     vms: list.map((r) => ({
       vmUuid: r.vmUuid,
@@ -110,4 +130,47 @@ export async function getVrgFaultVms(connection: VrgConnectionArgs): Promise<Fau
     })),
     truncated: list.length >= 100,
   };
+}
+
+/**
+ * Runs a data-function call as an RPC of the program (like an invoke), so a program waits for
+ * it before it is considered finished.
+ */
+function keptAlive<T>(work: () => Promise<T>): Promise<T> {
+  const done = pulumi.runtime.rpcKeepAlive();
+  return work().finally(done);
+}
+
+/** getVrgStatus with a Pulumi input (e.g. an endpoint that is another resource's output). */
+export function getVrgStatusOutput(connection: pulumi.Input<VrgConnectionArgs>): pulumi.Output<VrgStatus> {
+  return pulumi.output(connection).apply((c) => keptAlive(() => getVrgStatus(c as VrgConnectionArgs)));
+}
+
+/** getVrgNetInfos with a Pulumi input. */
+export function getVrgNetInfosOutput(connection: pulumi.Input<VrgConnectionArgs>): pulumi.Output<NetInfo[]> {
+  return pulumi.output(connection).apply((c) => keptAlive(() => getVrgNetInfos(c as VrgConnectionArgs)));
+}
+
+/** getVmDrStatus with Pulumi inputs. */
+export function getVmDrStatusOutput(
+  connection: pulumi.Input<VrgConnectionArgs>,
+  vmUuid: pulumi.Input<string>,
+): pulumi.Output<VmDrStatus> {
+  return pulumi
+    .all([connection, vmUuid])
+    .apply(([c, u]) => keptAlive(() => getVmDrStatus(c as VrgConnectionArgs, u)));
+}
+
+/** getVrgPairing with a Pulumi input. */
+export function getVrgPairingOutput(
+  connection: pulumi.Input<VrgConnectionArgs>,
+): pulumi.Output<VrgPairingStatus> {
+  return pulumi.output(connection).apply((c) => keptAlive(() => getVrgPairing(c as VrgConnectionArgs)));
+}
+
+/** getVrgFaultVms with a Pulumi input. */
+export function getVrgFaultVmsOutput(
+  connection: pulumi.Input<VrgConnectionArgs>,
+): pulumi.Output<FaultVmList> {
+  return pulumi.output(connection).apply((c) => keptAlive(() => getVrgFaultVms(c as VrgConnectionArgs)));
 }
