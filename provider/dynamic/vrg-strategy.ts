@@ -329,8 +329,9 @@ export const vmDrStrategyHandler: Handler = {
       client,
       strategy: strategyOf(inputs),
       adopt: true,
-      // vmId and vmName are not reported back (§3.8.3): a change of them must be set.
-      reset: olds.vmId !== inputs.vmId || olds.vmName !== inputs.vmName,
+      // vmId and vmName are not reported back (§3.8.3): a change of them must be set. A
+      // volume in error is set again too (that is what clears a failed deletion, 6).
+      reset: olds.vmId !== inputs.vmId || olds.vmName !== inputs.vmName || olds.healthy === false,
       timeoutMs: durationMs(inputs.timeouts?.update ?? inputs.timeouts?.create, DEFAULT_TIMEOUT_MS),
       onProgress: progress(KIND, inputs),
     });

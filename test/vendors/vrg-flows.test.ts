@@ -297,6 +297,24 @@ test("forceOnFailure in one go: the normal deletion fails, then the forced one s
   );
 });
 
+test("volumes left in 6 by a failed deletion are cleared by setting the strategy again (update's reset)", async () => {
+  await ensureStrategy({ client: dr, strategy: drOf(vm), timeoutMs: 60_000 });
+  pair.dr.failNextDelete(vm.uuid);
+  await assert.rejects(removeStrategy({ client: dr, vmUuid: vm.uuid, mode: "normal", timeoutMs: 60_000 }));
+  const r = await ensureStrategy({
+    client: dr,
+    strategy: drOf(vm),
+    adopt: true,
+    reset: true,
+    timeoutMs: 60_000,
+  });
+  assert.equal(r.set, true);
+  assert.deepEqual(
+    r.record.volumes.map((v) => v.volStatus),
+    [1, 1],
+  );
+});
+
 // ---- alarm server, status, modmngnet ---------------------------------------------------
 
 test("alarm server: set, adopt identical, conflict on another address, remove restores 0.0.0.0", async () => {

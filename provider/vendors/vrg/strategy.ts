@@ -21,14 +21,19 @@ import {
 
 /** POST vmstrategy: sets the strategy of one VM (production or DR body). */
 export async function postStrategy(client: VrgClient, spec: StrategySpec): Promise<void> {
+  // Before and after: a listing that overlapped the write must not be served afterwards.
   invalidateStrategies(client);
-  await client.call({
-    method: "POST",
-    path: "/vmstrategy",
-    body: strategyWire.toWire(spec, client.keyStyle),
-    operation: spec.role === "production" ? "setProductionVmStrategy" : "setDrVmStrategy",
-    idempotent: false,
-  });
+  try {
+    await client.call({
+      method: "POST",
+      path: "/vmstrategy",
+      body: strategyWire.toWire(spec, client.keyStyle),
+      operation: spec.role === "production" ? "setProductionVmStrategy" : "setDrVmStrategy",
+      idempotent: false,
+    });
+  } finally {
+    invalidateStrategies(client);
+  }
 }
 
 /**
@@ -41,14 +46,18 @@ export async function postStrategyDeletion(
   force: boolean,
 ): Promise<number | undefined> {
   invalidateStrategies(client);
-  const res = await client.call<unknown>({
-    method: "POST",
-    path: `/vmstrategy/${encodeURIComponent(vmUuid)}/`,
-    body: deleteStrategyWire.toWire(force, client.keyStyle),
-    operation: force ? "forceDeleteVmStrategy" : "deleteVmStrategy",
-    idempotent: true,
-  });
-  return drStatusWire.fromWire(res.body);
+  try {
+    const res = await client.call<unknown>({
+      method: "POST",
+      path: `/vmstrategy/${encodeURIComponent(vmUuid)}/`,
+      body: deleteStrategyWire.toWire(force, client.keyStyle),
+      operation: force ? "forceDeleteVmStrategy" : "deleteVmStrategy",
+      idempotent: true,
+    });
+    return drStatusWire.fromWire(res.body);
+  } finally {
+    invalidateStrategies(client);
+  }
 }
 
 // ---- comparing the declared strategy with the VRG's ------------------------------------
