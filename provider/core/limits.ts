@@ -23,7 +23,7 @@ export function singleFlight<T>(key: string, fn: () => Promise<T>): Promise<T> {
 export class Semaphore {
   private active = 0;
   private readonly waiters: Array<() => void> = [];
-  constructor(readonly max: number) {}
+  constructor(public max: number) {}
 
   get inFlight(): number {
     return this.active;
@@ -44,12 +44,14 @@ export class Semaphore {
 
 export const DEFAULT_ENDPOINT_CONCURRENCY = 8;
 
-/** The one limiter for `key` (an origin), created with `max` on first use. */
+/** The one limiter for `key` (an origin). */
 export function endpointLimiter(key: string, max = DEFAULT_ENDPOINT_CONCURRENCY): Semaphore {
   let sem = state.semaphores.get(key);
   if (!sem) {
     sem = new Semaphore(max);
     state.semaphores.set(key, sem);
   }
+  // Callers of one origin may ask for different bounds; the largest asked for wins.
+  sem.max = Math.max(sem.max, max);
   return sem;
 }

@@ -125,3 +125,20 @@ test("sessions: a rejected session is replaced once; a rejected login is never r
   assert.equal(badLogins, 1, "concurrent users of a wrong password share one failed login");
   await drainSessions();
 });
+
+test("endpoint limiter: bounds requests in flight per origin, and the largest bound asked for wins", async () => {
+  const { endpointLimiter } = await import("../../provider/core/limits");
+  const sem = endpointLimiter("https://limits.test:1", 2);
+  let peak = 0;
+  const work = () =>
+    sem.run(async () => {
+      peak = Math.max(peak, sem.inFlight);
+      await new Promise((r) => setTimeout(r, 10));
+    });
+  await Promise.all([1, 2, 3, 4, 5].map(work));
+  assert.equal(peak, 2);
+  assert.equal(endpointLimiter("https://limits.test:1", 4), sem, "one limiter per origin");
+  peak = 0;
+  await Promise.all([1, 2, 3, 4, 5, 6].map(work));
+  assert.equal(peak, 4);
+});
