@@ -16,6 +16,7 @@ import {
   portSchema,
   vrgClient,
   vrgConnectionSchema,
+  withName,
 } from "./vrg-common";
 
 export const KIND = "VrgAlarmServer";
@@ -32,10 +33,6 @@ function schema() {
 }
 
 const COMPUTED = ["vrgUuid", "adopted"];
-
-function withName(out: Props, from: Props): Props {
-  return from.__drplaneName ? { ...out, __drplaneName: from.__drplaneName } : out;
-}
 
 function idOf(vrgUuid: string | undefined, inputs: Props): string {
   return `${vrgUuid ?? hostOf(inputs.connection.endpoint)}/trapinfo`;

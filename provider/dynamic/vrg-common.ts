@@ -7,7 +7,7 @@
  */
 import { z } from "zod";
 import { ConflictError } from "../core/errors";
-import { VrgClient } from "../vendors/vrg/client";
+import { VrgClient, type VrgConnection } from "../vendors/vrg/client";
 import { connectionSchema, omitKeys, same, type Props } from "./common";
 
 const OCTET = "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
@@ -47,7 +47,7 @@ export const vrgConnectionSchema = connectionSchema
   .strict();
 export type VrgConnectionInput = z.infer<typeof vrgConnectionSchema>;
 
-export function vrgClient(conn: VrgConnectionInput | Props): VrgClient {
+export function vrgClient(conn: VrgConnectionInput | Props, options: Partial<VrgConnection> = {}): VrgClient {
   return new VrgClient({
     endpoint: conn.endpoint,
     profile: conn.profile,
@@ -56,7 +56,13 @@ export function vrgClient(conn: VrgConnectionInput | Props): VrgClient {
     keyStyle: conn.keyStyle,
     apiVersion: conn.apiVersion,
     language: conn.language,
+    ...options,
   });
+}
+
+/** Keeps the resource's logical name (for progress lines) in what a handler returns. */
+export function withName(out: Props, from: Props): Props {
+  return from.__drplaneName ? { ...out, __drplaneName: from.__drplaneName } : out;
 }
 
 /** The host part of an endpoint (an id fallback when the VRG reports no uuid). */

@@ -19,6 +19,7 @@ import {
   portSchema,
   vrgClient,
   vrgConnectionSchema,
+  withName,
 } from "./vrg-common";
 
 export const KIND = "VrgPairing";
@@ -44,15 +45,17 @@ function idOf(vrgUuid: string | undefined, inputs: Props): string {
 
 function outputs(inputs: Props, record: PairingRecord, vrgUuid: string | undefined, adopted: boolean): Props {
   const s = pairingState(record.status);
-  return {
-    ...inputsOf(inputs),
-    ...(inputs.__drplaneName ? { __drplaneName: inputs.__drplaneName } : {}),
-    vrgUuid: vrgUuid ?? null,
-    status: record.status ?? null,
-    state: s.name,
-    meaning: s.meaning,
-    adopted,
-  };
+  return withName(
+    {
+      ...inputsOf(inputs),
+      vrgUuid: vrgUuid ?? null,
+      status: record.status ?? null,
+      state: s.name,
+      meaning: s.meaning,
+      adopted,
+    },
+    inputs,
+  );
 }
 
 async function converge(inputs: Props, timeoutMs: number) {
@@ -70,7 +73,7 @@ export const vrgPairingHandler: Handler = {
   async check(_olds, news) {
     const { inputs, failures } = checkWith(schema(), news);
     return {
-      inputs: { ...inputs, ...(news.__drplaneName ? { __drplaneName: news.__drplaneName } : {}) },
+      inputs: withName(inputs as Props, news),
       failures,
     };
   },
@@ -121,7 +124,7 @@ export const vrgPairingHandler: Handler = {
     return {
       id,
       props: { ...props, ...peer, vrgUuid, status: live.status, state: s.name, meaning: s.meaning },
-      inputs: { ...inputs, ...(props.__drplaneName ? { __drplaneName: props.__drplaneName } : {}) },
+      inputs: withName(inputs, props),
     };
   },
 

@@ -39,6 +39,7 @@ import {
   vmUuidSchema,
   vrgClient,
   vrgConnectionSchema,
+  withName,
 } from "./vrg-common";
 
 export const KIND = "VmDrStrategy";
@@ -170,10 +171,6 @@ export function strategyOf(inputs: Props): StrategySpec {
 
 function idOf(vrgUuid: string | undefined | null, inputs: Props): string {
   return `${vrgUuid ?? hostOf(inputs.connection.endpoint)}/${inputs.vmUuid}`;
-}
-
-function withName(out: Props, from: Props): Props {
-  return from.__drplaneName ? { ...out, __drplaneName: from.__drplaneName } : out;
 }
 
 function outputs(

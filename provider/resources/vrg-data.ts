@@ -10,8 +10,8 @@ import { z } from "zod";
 import { CONFIG_KEY, setStackCredentials } from "../core/credentials";
 import { InputError } from "../core/errors";
 import { checkWith } from "../core/schema";
-import { vmUuidSchema, vrgConnectionSchema } from "../dynamic/vrg-common";
-import { VrgClient } from "../vendors/vrg/client";
+import { vmUuidSchema, vrgClient, vrgConnectionSchema } from "../dynamic/vrg-common";
+import type { VrgClient } from "../vendors/vrg/client";
 import { getPairing, pairingState } from "../vendors/vrg/pairing";
 import { ROLE_FLAG } from "../vendors/vrg/states";
 import {
@@ -51,17 +51,8 @@ function client(what: string, connection: VrgConnectionArgs, vmUuid?: string): V
   } catch {
     // Not running under Pulumi: the environment is used.
   }
-  return new VrgClient({
-    endpoint: c.endpoint,
-    profile: c.profile,
-    username: c.username,
-    tls: { caBundle: c.caBundle, insecure: c.insecure },
-    keyStyle: c.keyStyle,
-    apiVersion: c.apiVersion,
-    language: c.language,
-    // A program makes a few calls and exits: log out as soon as they are done.
-    lingerMs: 0,
-  });
+  // A program makes a few calls and exits: log out as soon as they are done.
+  return vrgClient(c, { lingerMs: 0 });
 }
 
 /** GET vrgstatus: 1 normal / 2 abnormal, and the cache capacity in KB (null with its state when not a size). */
