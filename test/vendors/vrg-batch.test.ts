@@ -175,3 +175,15 @@ test("reads after a write never come from a stale listing", async () => {
   const r = await refresh(target);
   assert.equal(r.props?.compression, false, "the read sees the new value");
 });
+
+test("a VM UUID declared in another case is still found (UUIDs compare case-insensitively)", async () => {
+  const vms = await protect(20);
+  const upper = vms.map((vm) => ({ ...vm, uuid: vm.uuid.toUpperCase() }));
+  const results = await refreshAll(upper, 20);
+  assert.ok(
+    results.every((r) => r.id),
+    "found in the batched answers and in the listing",
+  );
+  const client = clientFor(vrg, clock);
+  assert.ok(await readStrategy(client, upper[0]!.uuid, { fresh: true }));
+});

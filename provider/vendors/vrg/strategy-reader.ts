@@ -114,7 +114,12 @@ export async function queryByUuid(client: VrgClient, uuids: string[]): Promise<M
       operation: "queryVmStrategy",
       idempotent: true,
     });
-    for (const r of strategyWire.listFromWire(res.body)) if (uuids.includes(r.vmUuid)) out.set(r.vmUuid, r);
+    // UUIDs compare case-insensitively: the answer may spell them otherwise than we asked.
+    const asked = new Map(uuids.map((u) => [u.toLowerCase(), u]));
+    for (const r of strategyWire.listFromWire(res.body)) {
+      const key = asked.get(r.vmUuid.toLowerCase());
+      if (key !== undefined) out.set(key, r);
+    }
     return out;
   } catch (err) {
     if (!isNotFound(err)) throw err;
@@ -185,7 +190,7 @@ export async function readStrategy(
   if (!opts.fresh) {
     const now = client.clock.now();
     if (state.snapshot && now - state.snapshot.at <= SNAPSHOT_TTL_MS) {
-      const hit = state.snapshot.byUuid.get(vmUuid);
+      const hit = state.snapshot.byUuid.get(vmUuid.toLowerCase());
       if (hit) {
         state.stats.snapshotHits++;
         return hit;
@@ -196,7 +201,7 @@ export async function readStrategy(
       if (!state.listing && state.burst.reads >= LISTING_THRESHOLD) state.listing = startListing(state);
       if (state.listing) {
         const byUuid = await state.listing.catch(() => undefined);
-        const hit = byUuid?.get(vmUuid);
+        const hit = byUuid?.get(vmUuid.toLowerCase());
         if (hit) {
           state.stats.snapshotHits++;
           return hit;
@@ -211,7 +216,7 @@ function startListing(state: ReaderState): Promise<Map<string, StrategyRecord>> 
   state.stats.listings++;
   const listing = listAllStrategies(state.client).then(
     (records) => {
-      const byUuid = new Map(records.map((r) => [r.vmUuid, r]));
+      const byUuid = new Map(records.map((r) => [r.vmUuid.toLowerCase(), r]));
       if (state.listing === listing) {
         state.snapshot = { at: state.client.clock.now(), byUuid };
         state.listing = undefined;
