@@ -248,7 +248,9 @@ export const vmDrStrategyHandler: Handler = {
 
   async diff(_id, olds, news) {
     const replaces: string[] = [];
-    if (olds.vmUuid !== news.vmUuid) replaces.push("vmUuid");
+    // UUIDs compare case-insensitively (the VRG does): a change of case is no new VM.
+    const uuid = (p: Props) => (typeof p.vmUuid === "string" ? p.vmUuid.toLowerCase() : p.vmUuid);
+    if (uuid(olds) !== uuid(news)) replaces.push("vmUuid");
     if (olds.role !== news.role) replaces.push("role");
     else {
       const list = (p: Props): Props[] => (Array.isArray(p.volumes) ? (p.volumes as Props[]) : []);
