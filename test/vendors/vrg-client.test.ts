@@ -44,6 +44,18 @@ test("logs in with the lowercase SHA-256 of the password and shares one token ac
   assert.equal(await a.vrgUuid(), vrg.uuid, "the login answer's uuid names the VRG");
 });
 
+test('apiVersion "auto" queries GET /versions once (no token) and logs in at the listed loginUri', async () => {
+  const c = clientFor(vrg, clock, { apiVersion: "auto" });
+  assert.deepEqual(await c.versions(), [{ version: "v1.0", loginUri: "/vrgservice/session" }]);
+  await Promise.all([getVrgStatus(c), getNetInfos(c)]);
+  assert.equal(
+    vrg.requestCount("GET /vrgservice/versions"),
+    2,
+    "one explicit call, one for the client's version",
+  );
+  assert.equal(vrg.logins, 1);
+});
+
 test("a wrong password is sent exactly once, however many resources use the profile, concurrently or later", async () => {
   useCredentials({ prod: { username: "user", password: "Wrong-Pass-1" } });
   const clients = Array.from({ length: 8 }, () => clientFor(vrg, clock));
