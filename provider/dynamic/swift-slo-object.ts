@@ -37,6 +37,7 @@ import {
   swiftConnectionSchema,
   withInternal,
 } from "./swift-common";
+import { processWide } from "../core/process-state";
 
 export const KIND = "SloObject";
 const MIB = 1024 * 1024;
@@ -97,12 +98,7 @@ interface SloFingerprint {
  * follows in the same provider process (pulumi up runs both there): the upload sends them as
  * ETag headers instead of hashing the file a second time. Process-wide, a few entries.
  */
-const md5Cache = md5CacheState();
-function md5CacheState(): Map<string, string[]> {
-  const key = Symbol.for("pulumi-drplane.swift.slo-md5s");
-  const g = globalThis as unknown as Record<symbol, Map<string, string[]> | undefined>;
-  return (g[key] ??= new Map());
-}
+const md5Cache = processWide("swift.slo-md5s", () => new Map<string, string[]>());
 function md5Key(file: string, size: number, mtimeMs: number, segmentSize: number): string {
   return `${resolveFile(file)}|${size}|${mtimeMs}|${segmentSize}`;
 }

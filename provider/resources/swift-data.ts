@@ -20,6 +20,7 @@ import {
   swiftConnectionSchema,
 } from "../dynamic/swift-common";
 import type { SwiftConnectionArgs } from "./swift-types";
+import { keptAlive } from "./kept-alive";
 
 export interface GetSwiftContainerArgs {
   connection: SwiftConnectionArgs;
@@ -172,15 +173,6 @@ export async function getSwiftObject(args: GetSwiftObjectArgs): Promise<SwiftObj
 }
 
 type Inputs<T> = { [K in keyof T]: pulumi.Input<T[K]> };
-
-/**
- * Runs a data-function call as an RPC of the program (like an invoke), so a program waits for
- * it before it is considered finished.
- */
-function keptAlive<T>(work: () => Promise<T>): Promise<T> {
-  const done = pulumi.runtime.rpcKeepAlive();
-  return work().finally(done);
-}
 
 /** getSwiftContainer with Pulumi inputs. */
 export function getSwiftContainerOutput(

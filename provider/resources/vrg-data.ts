@@ -25,6 +25,7 @@ import {
 import { volumeStates, type VolumeState } from "../vendors/vrg/strategy";
 import { listFaultVms } from "../vendors/vrg/strategy-reader";
 import type { VrgConnectionArgs } from "./vrg-types";
+import { keptAlive } from "./kept-alive";
 
 export type { NetInfo, VmDrStatus, VrgStatus, VolumeState };
 
@@ -121,15 +122,6 @@ export async function getVrgFaultVms(connection: VrgConnectionArgs): Promise<Fau
     })),
     truncated: list.length >= 100,
   };
-}
-
-/**
- * Runs a data-function call as an RPC of the program (like an invoke), so a program waits for
- * it before it is considered finished.
- */
-function keptAlive<T>(work: () => Promise<T>): Promise<T> {
-  const done = pulumi.runtime.rpcKeepAlive();
-  return work().finally(done);
 }
 
 /** getVrgStatus with a Pulumi input (e.g. an endpoint that is another resource's output). */

@@ -12,6 +12,7 @@ import { withRetry, type RetryOptions } from "../../core/retry";
 import { rejectedBy401, withSession, type SessionHooks } from "../../core/session";
 import { login, SWIFT_ENDPOINT_CONCURRENCY, type SwiftConnection, type SwiftToken } from "./auth";
 import { swiftHttpError } from "./errors";
+import { processWide } from "../../core/process-state";
 
 export type SwiftBody = string | Buffer | Record<string, unknown> | unknown[] | (() => Readable);
 
@@ -71,12 +72,7 @@ export const SWIFT_DEFAULT_LIMITS = {
 interface ClientState {
   info: Map<string, { at: number; info: Promise<SwiftInfo> }>;
 }
-const state = clientState();
-function clientState(): ClientState {
-  const key = Symbol.for("pulumi-drplane.swift.client");
-  const g = globalThis as unknown as Record<symbol, ClientState | undefined>;
-  return (g[key] ??= { info: new Map() });
-}
+const state = processWide<ClientState>("swift.client", () => ({ info: new Map() }));
 
 const INFO_TTL_MS = 10 * 60_000;
 /** Tokens stay cached this long after their last use (they are reused across resources). */

@@ -1,5 +1,4 @@
 export * from "./alarm-server";
-export * from "./batch";
 export * from "./client";
 export * from "./errors";
 export * from "./login-guard";

@@ -9,6 +9,7 @@
  */
 import { createHash } from "node:crypto";
 import { AuthError, type DrplaneError } from "../../core/errors";
+import { processWide } from "../../core/process-state";
 
 /** The seed's lock duration (10440207: "帐户锁定 5 分钟"). */
 export const LOCK_MS = 5 * 60_000;
@@ -23,12 +24,10 @@ interface GuardState {
   lockedUntil: Map<string, { until: number; error: DrplaneError }>;
 }
 
-const state = guardState();
-function guardState(): GuardState {
-  const key = Symbol.for("pulumi-drplane.vrg.login-guard");
-  const g = globalThis as unknown as Record<symbol, GuardState | undefined>;
-  return (g[key] ??= { rejected: new Map(), lockedUntil: new Map() });
-}
+const state = processWide<GuardState>("vrg.login-guard", () => ({
+  rejected: new Map(),
+  lockedUntil: new Map(),
+}));
 
 /** A one-way fingerprint of the X-Auth-Key, so the guard never holds the key itself. */
 function fingerprint(authKey: string): string {

@@ -17,10 +17,11 @@
  * requests) but never answered from a snapshot, and every write drops the VRG's snapshot.
  */
 import { isDrplaneError, type DrplaneError } from "../../core/errors";
-import { MicroBatcher, sharedBatcher } from "./batch";
+import { MicroBatcher, sharedBatcher } from "../../core/batch";
 import { BASE_PATH, type VrgClient } from "./client";
 import { CODE } from "./errors";
 import { strategyWire, type StrategyRecord } from "./wire";
+import { processWide } from "../../core/process-state";
 
 /** §3.8.3: at most 100 VMs per page. */
 export const PAGE_LIMIT = 100;
@@ -47,9 +48,7 @@ interface ReaderState {
 }
 
 function readers(): Map<string, ReaderState> {
-  const key = Symbol.for("pulumi-drplane.vrg.strategy-readers");
-  const g = globalThis as unknown as Record<symbol, Map<string, ReaderState> | undefined>;
-  return (g[key] ??= new Map());
+  return processWide("vrg.strategy-readers", () => new Map<string, ReaderState>());
 }
 
 function readerKey(client: VrgClient): string {

@@ -1,7 +1,7 @@
 /**
  * A small micro-batcher: concurrent `load(key)` calls made within a short window are
- * gathered and answered by one `run(keys)`. Generic on purpose (nothing VRG-specific): it
- * belongs in core/ and should move there when a second vendor needs it.
+ * gathered and answered by one `run(keys)` (used to coalesce many resources' refresh reads
+ * into a few list queries, e.g. VRG `GET vmstrategy?vmUuid=…&vmUuid=…`).
  *
  * - A batch is sent when it is full (`maxBatch`, or `fits` says one more key would not fit,
  *   e.g. a URL length bound), or `windowMs` after its first key arrived.
@@ -11,6 +11,8 @@
  *   When `run` rejects, every key of that batch rejects with the same error.
  * Registries are process-wide (globalThis) so every copy of this module shares batches.
  */
+
+import { processWide } from "./process-state";
 
 export interface MicroBatcherOptions<K, V> {
   /** Most keys in one batch. */
@@ -88,7 +90,5 @@ export function sharedBatcher<K, V>(key: string, make: () => MicroBatcher<K, V>)
 }
 
 function batcherRegistry(): Map<string, MicroBatcher<unknown, unknown>> {
-  const key = Symbol.for("pulumi-drplane.batchers");
-  const g = globalThis as unknown as Record<symbol, Map<string, MicroBatcher<unknown, unknown>> | undefined>;
-  return (g[key] ??= new Map());
+  return processWide("batchers", () => new Map<string, MicroBatcher<unknown, unknown>>());
 }
