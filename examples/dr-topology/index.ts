@@ -1,37 +1,66 @@
 /**
- * DR topology between two Hitachi arrays: the remote array is registered with the local one
- * (Configuration Manager REST `remote-storages`), so remote paths and copy pairs can follow.
+ * DR topology between a production site and a DR site:
+ *   - storage: the DR Hitachi array is registered with the production one (Configuration
+ *     Manager REST `remote-storages`), so remote paths and copy pairs can follow;
+ *   - replication: the production VRG (Huawei FusionCompute Virtual Replication Gateway) is
+ *     paired with the DR VRG, and one VM is protected on both sides: its production strategy
+ *     (which volumes are replicated, and how) and its DR strategy (which writeagent receives
+ *     the data, and where each volume is written);
+ *   - optionally, both VRGs send their alarms to one SNMP trap receiver.
  *
- * Where the arrays are comes from stack config (or, for the demo, the environment):
+ * Where the systems are comes from stack config (or, for the demo, the environment):
  *   localEndpoint / DRPLANE_DEMO_LOCAL_ENDPOINT     https://<local REST server>
  *   remoteEndpoint / DRPLANE_DEMO_REMOTE_ENDPOINT   https://<remote REST server>
  *   localProfile, remoteProfile                     credential profiles (default "local", "remote")
  *   remoteRestServerIp, remoteRestServerPort        how the local array reaches the remote one,
  *                                                   when it differs from remoteEndpoint
- *   caBundle                                        PEM file or text trusted for both endpoints
+ *   caBundle                                        PEM file or text trusted for both arrays
+ *   prodVrgEndpoint / DRPLANE_DEMO_PROD_VRG_ENDPOINT  http(s)://<production VRG>:<port>
+ *   drVrgEndpoint / DRPLANE_DEMO_DR_VRG_ENDPOINT      http(s)://<DR VRG>:<port>
+ *   drVrgPeerIp / DRPLANE_DEMO_DR_VRG_PEER_IP         the DR VRG's address on the replication
+ *   drVrgPeerPort / DRPLANE_DEMO_DR_VRG_PEER_PORT     network (its netinfo type 2), which the
+ *                                                     production VRG pairs with
+ *   prodVrgProfile, drVrgProfile                    credential profiles (default "vrg-prod", "vrg-dr")
+ *   alarmReceiverIp, alarmReceiverPort              optional SNMP trap receiver (port default 162)
  * Passwords never appear here: `drplane:credentials.<profile>.password` (secret config) or
  * DRPLANE_<PROFILE>_PASSWORD. See README.md.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as drplane from "pulumi-drplane";
 
+/** The protected VM and its DR plan: replace with your VM, DR host, writeagent and DR volumes. */
+const erp = {
+  uuid: "4d1f0c5e-8a4b-4f7e-9d2a-1c3b5e7f9a0b",
+  id: "i-0000002A",
+  name: "erp",
+  volumes: [
+    { volUuid: "0b4d2f6a-51c3-4e8d-9a7b-3c2e1f0d9a01", slot: 1, drVolumeId: 1201 }, // system disk
+    { volUuid: "0b4d2f6a-51c3-4e8d-9a7b-3c2e1f0d9a02", slot: 2, drVolumeId: 1202 }, // data disk
+  ],
+  drHostUrn: "urn:sites:2A4B0C7E:hosts:14",
+  drDatastoreUrn: "urn:sites:2A4B0C7E:datastores:3",
+  writeagent: { ip: "10.50.0.31", port: 7100 },
+};
+
 export = async () => {
   const config = new pulumi.Config();
-  const endpoint = (key: string, env: string): string => {
+  const setting = (key: string, env: string, example: string): string => {
     const value = config.get(key) ?? process.env[env];
-    if (!value) throw new Error(`set the ${key} config value (pulumi config set ${key} https://…) or ${env}`);
+    if (!value)
+      throw new Error(`set the ${key} config value (pulumi config set ${key} ${example}) or ${env}`);
     return value;
   };
   const caBundle = config.get("caBundle");
 
+  // ---- storage: the DR array registered with the production array ---------------------------
   const link = new drplane.RemoteStorage("site-link", {
     local: {
-      endpoint: endpoint("localEndpoint", "DRPLANE_DEMO_LOCAL_ENDPOINT"),
+      endpoint: setting("localEndpoint", "DRPLANE_DEMO_LOCAL_ENDPOINT", "https://…"),
       profile: config.get("localProfile") ?? "local",
       ...(caBundle ? { caBundle } : {}),
     },
     remote: {
-      endpoint: endpoint("remoteEndpoint", "DRPLANE_DEMO_REMOTE_ENDPOINT"),
+      endpoint: setting("remoteEndpoint", "DRPLANE_DEMO_REMOTE_ENDPOINT", "https://…"),
       profile: config.get("remoteProfile") ?? "remote",
       ...(caBundle ? { caBundle } : {}),
     },
@@ -42,6 +71,71 @@ export = async () => {
     timeouts: { create: "20m", delete: "20m" },
   });
 
+  // ---- replication: the two VRGs paired, one VM protected on both sides ---------------------
+  const prodVrg = {
+    endpoint: setting("prodVrgEndpoint", "DRPLANE_DEMO_PROD_VRG_ENDPOINT", "http://192.168.10.21:8080"),
+    profile: config.get("prodVrgProfile") ?? "vrg-prod",
+  };
+  const drVrg = {
+    endpoint: setting("drVrgEndpoint", "DRPLANE_DEMO_DR_VRG_ENDPOINT", "http://192.168.50.21:8080"),
+    profile: config.get("drVrgProfile") ?? "vrg-dr",
+  };
+
+  const pairing = new drplane.VrgPairing("prod-to-dr", {
+    connection: prodVrg,
+    peerIp: setting("drVrgPeerIp", "DRPLANE_DEMO_DR_VRG_PEER_IP", "10.50.0.21"),
+    peerPort: Number(setting("drVrgPeerPort", "DRPLANE_DEMO_DR_VRG_PEER_PORT", "7000")),
+    timeouts: { create: "10m" },
+  });
+
+  // Both sides wait for the pairing (and `pulumi destroy` removes them before unpairing).
+  const prodSide = new drplane.VmDrStrategy(
+    "erp-prod",
+    {
+      connection: prodVrg,
+      role: "production",
+      vmUuid: erp.uuid,
+      vmId: erp.id,
+      vmName: erp.name,
+      encryption: "aes128",
+      compression: true,
+      volumes: erp.volumes.map((v) => ({ volUuid: v.volUuid, slot: v.slot })),
+    },
+    { dependsOn: [pairing] },
+  );
+
+  const drSide = new drplane.VmDrStrategy(
+    "erp-dr",
+    {
+      connection: drVrg,
+      role: "dr",
+      vmUuid: erp.uuid,
+      vmId: erp.id,
+      vmName: erp.name,
+      hostUrn: erp.drHostUrn,
+      agentIp: erp.writeagent.ip,
+      agentPort: erp.writeagent.port,
+      volumes: erp.volumes.map((v) => ({
+        volUuid: v.volUuid,
+        volumeUrl: `/service/sites/2A4B0C7E/volumes/${v.drVolumeId}`,
+        dsUrn: erp.drDatastoreUrn,
+        volType: "LUNPOME" as const,
+        slot: v.slot,
+      })),
+      deleteMode: "forceOnFailure",
+      timeouts: { create: "30m" },
+    },
+    { dependsOn: [pairing] },
+  );
+
+  // Optional: where both VRGs send their alarms (SNMP traps).
+  const alarmIp = config.get("alarmReceiverIp");
+  if (alarmIp) {
+    const port = config.getNumber("alarmReceiverPort") ?? 162;
+    new drplane.VrgAlarmServer("prod-traps", { connection: prodVrg, ip: alarmIp, port });
+    new drplane.VrgAlarmServer("dr-traps", { connection: drVrg, ip: alarmIp, port });
+  }
+
   return {
     registration: link.id,
     localStorageDeviceId: link.localStorageDeviceId,
@@ -49,5 +143,10 @@ export = async () => {
     remoteModel: link.model,
     remoteSerialNumber: link.serialNumber,
     restServer: pulumi.interpolate`${link.restServerIp}:${link.restServerPort}`,
+    vrgPairing: pairing.id,
+    vrgPairingState: pairing.state,
+    protectedVm: erp.uuid,
+    protectedVmHealthy: pulumi.all([prodSide.healthy, drSide.healthy]).apply(([p, d]) => p && d),
+    drVolumes: drSide.volumeStatuses.apply((vs) => vs.map((v) => `${v.volUuid}: ${v.state}`)),
   };
 };

@@ -11,4 +11,10 @@ declare module "pulumi-drplane" {
   export type RemoteStorage = import("../../provider/index").RemoteStorage;
   export type RemoteStorageArgs = import("../../provider/index").RemoteStorageArgs;
   export type ConnectionArgs = import("../../provider/index").ConnectionArgs;
+  export const VrgPairing: Source["VrgPairing"];
+  export type VrgPairing = import("../../provider/index").VrgPairing;
+  export const VmDrStrategy: Source["VmDrStrategy"];
+  export type VmDrStrategy = import("../../provider/index").VmDrStrategy;
+  export const VrgAlarmServer: Source["VrgAlarmServer"];
+  export type VrgAlarmServer = import("../../provider/index").VrgAlarmServer;
 }

@@ -1,7 +1,7 @@
 /**
  * runProgram (test/host/program.ts) end to end: programs built from the staged package, run
  * under setMocks, with every resource call going through the real dynamic-provider host to
- * the Hitachi simulators. Assertions are on what a user sees: the arrays' registrations,
+ * the Hitachi simulators (and, for examples/dr-topology, the VRG simulators). Assertions are on what a user sees: the arrays' registrations,
  * the operations in the run summary, the state file, and live sessions. Never on timing.
  */
 import { after, before, describe, test } from "node:test";
@@ -13,6 +13,7 @@ import { ProviderHost } from "./harness";
 import { loadProgram, readState, runProgram, type Mode, type Program, type RunSummary } from "./program";
 import { REPO_ROOT, stagedApi } from "./stage";
 import { SEED_LOCAL, SEED_REMOTE, startHitachiPair, type HitachiPair } from "../sim/hitachi";
+import { DEFAULT_VRG_PASSWORD, DEFAULT_VRG_USER, startVrgPair } from "../sim/vrg";
 
 type Api = ReturnType<typeof stagedApi>;
 type Args = Partial<import("../../provider/index").RemoteStorageArgs>;
@@ -38,6 +39,8 @@ before(async () => {
     "drplane:credentials": JSON.stringify({
       local: { username: lu, password: lp },
       remote: { username: ru, password: rp },
+      "vrg-prod": { username: DEFAULT_VRG_USER, password: DEFAULT_VRG_PASSWORD },
+      "vrg-dr": { username: DEFAULT_VRG_USER, password: DEFAULT_VRG_PASSWORD },
     }),
   });
   dir = mkdtempSync(path.join(os.tmpdir(), "drplane-program-"));
@@ -260,15 +263,43 @@ describe("failures", { concurrency: false }, () => {
   });
 });
 
-test("the examples/dr-topology program runs up and destroy as written", async () => {
+test("the examples/dr-topology program runs up and destroy as written", async (t) => {
+  // The VRGs accept any VM here (the demo declares the example's VM and its disks instead).
+  const vrg = await startVrgPair({
+    common: { pairingMs: 300, volumeSetMs: 200, deleteMs: 200, requireDeclaredVms: false },
+  });
+  t.after(() => vrg.stop());
   const statePath = path.join(dir, "example.json");
   const program = loadProgram(path.join(REPO_ROOT, "examples", "dr-topology"));
-  const config = { localEndpoint: pair.local.url, remoteEndpoint: pair.remote.url };
+  const peer = vrg.dr.replicationAddress;
+  const config = {
+    localEndpoint: pair.local.url,
+    remoteEndpoint: pair.remote.url,
+    prodVrgEndpoint: vrg.production.url,
+    drVrgEndpoint: vrg.dr.url,
+    drVrgPeerIp: peer.ip,
+    drVrgPeerPort: String(peer.port),
+  };
   const up = await runProgram(program, { mode: "up", host, statePath, config });
-  assert.deepEqual(ops(up), ["create"]);
+  // Independent resources run concurrently: compare by name.
+  const byName = (s: RunSummary) => Object.fromEntries(s.resources.map((r) => [r.name, r.op]));
+  assert.equal(ops(up).length, 4, "no alarm receiver without alarmReceiverIp");
+  assert.deepEqual(byName(up), {
+    "site-link": "create",
+    "prod-to-dr": "create",
+    "erp-prod": "create",
+    "erp-dr": "create",
+  });
   assert.equal(up.outputs.remoteStorageDeviceId, pair.remote.storageDeviceId);
   assert.equal(up.outputs.restServer, `127.0.0.1:${pair.remote.restServerPort}`);
+  assert.equal(up.outputs.vrgPairingState, "normal");
+  assert.equal(up.outputs.protectedVmHealthy, true);
+  assert.equal(vrg.production.pairing().status, 1);
+  assert.equal(vrg.production.strategies().length, 1);
+  assert.equal(vrg.dr.strategies().length, 1);
   const down = await runProgram(program, { mode: "destroy", host, statePath, config });
-  assert.deepEqual(ops(down), ["delete"]);
+  assert.deepEqual(ops(down), ["delete", "delete", "delete", "delete"]);
   assert.deepEqual(registered(), []);
+  assert.equal(vrg.production.pairing().status, 4);
+  assert.deepEqual([...vrg.production.strategies(), ...vrg.dr.strategies()], []);
 });
