@@ -348,9 +348,6 @@ export const vmDrStrategyHandler: Handler = {
       onProgress: say,
     });
     if (r.alreadyGone) say(`VM ${props.vmUuid}: no DR strategy on the VRG any more; nothing to delete`);
-    else
-      say(
-        `VM ${props.vmUuid}: DR strategy deleted${r.forced ? " with force" : ""}; DR status before deletion: ${r.drStatusName ?? "not reported"}${r.drStatus !== undefined ? ` (${r.drStatus})` : ""}`,
-      );
+    else say(`VM ${props.vmUuid}: DR strategy deleted${r.forced ? " with force" : ""}`);
   },
 };

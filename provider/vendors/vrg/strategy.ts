@@ -147,7 +147,7 @@ export function classifyStrategy(record: StrategyRecord | undefined, spec: Strat
   if (errors.length) {
     return {
       status: "failure",
-      state: errors.map((e) => e.state).join(","),
+      state: errors.map((e) => e.state).join(", "),
       message: formatVolumes(errors),
       meta: { vendorDetail: Object.fromEntries(errors.map((e) => [e.volUuid, String(e.status)])) },
     };
@@ -164,7 +164,7 @@ export function classifyStrategy(record: StrategyRecord | undefined, spec: Strat
   if (unsettled.length) {
     return {
       status: "pending",
-      state: unsettled.map((v) => `${v.volUuid}:${v.state}`).join(","),
+      state: unsettled.map((v) => `volume ${v.volUuid} ${v.state}`).join(", "),
       message: formatVolumes(unsettled),
     };
   }
@@ -199,7 +199,7 @@ export async function waitForStrategy(
   timeoutMs: number,
   onProgress?: (message: string) => void,
 ): Promise<StrategyRecord> {
-  const what = `${strategy.role} DR strategy of VM ${strategy.vmUuid}`;
+  const what = `${strategy.role === "dr" ? "DR-side" : "production-side"} strategy of VM ${strategy.vmUuid}`;
   const first = await readStrategy(client, strategy.vmUuid, { fresh: true });
   const verdict = classifyStrategy(first, strategy);
   if (verdict.status === "success" && first) return first;
