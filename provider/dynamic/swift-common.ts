@@ -12,7 +12,7 @@ import { InputError } from "../core/errors";
 import { containsUnknown } from "../core/schema";
 import { SwiftClient } from "../vendors/swift/client";
 import type { SwiftConnection } from "../vendors/swift/auth";
-import type { Props } from "./common";
+import { inputsOf, omitKeys, type Props } from "./common";
 
 const utf8Length = (s: string) => Buffer.byteLength(s, "utf8");
 
@@ -310,4 +310,26 @@ export function declaredCasing(
 /** Keeps `__drplaneName` (and other engine-facing internal keys) on checked inputs. */
 export function withInternal(inputs: Props, news: Props, extra: Props = {}): Props {
   return { ...inputs, ...(news.__drplaneName ? { __drplaneName: news.__drplaneName } : {}), ...extra };
+}
+
+/** The URL of an object, each path segment encoded. */
+export function objectUrl(storageUrl: string, container: string, name: string): string {
+  return `${storageUrl}/${encodeURIComponent(container)}/${String(name).split("/").map(encodeURIComponent).join("/")}`;
+}
+
+/**
+ * The inputs `read` reports for an object that still exists: the recorded inputs with the
+ * live metadata (in the declared key casing) and, when declared, the live content type.
+ */
+export function liveObjectInputs(
+  props: Props,
+  computed: readonly string[],
+  live: { metadata: Record<string, string>; contentType?: string },
+): Props {
+  const old = omitKeys(inputsOf(props), computed);
+  return {
+    ...old,
+    metadata: declaredCasing(live.metadata, old.metadata),
+    ...(old.contentType !== undefined ? { contentType: live.contentType } : {}),
+  };
 }

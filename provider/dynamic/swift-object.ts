@@ -20,16 +20,17 @@ import {
   type ObjectContent,
   type ObjectState,
 } from "../vendors/swift/objects";
-import { inputsOf, omitKeys, progress, type Handler, type Props } from "./common";
+import { progress, type Handler, type Props } from "./common";
 import {
   assertSameAccount,
   assetSchema,
   connectionChange,
   containerNameSchema,
   identityChanges,
-  declaredCasing,
+  liveObjectInputs,
   metadataSchema,
   objectNameSchema,
+  objectUrl,
   resolveFile,
   statInput,
   swiftClient,
@@ -143,7 +144,7 @@ function outputs(inputs: Props, live: ObjectState, storageUrl: string, adopted: 
     actualContentType: live.contentType,
     lastModified: live.lastModified ?? null,
     storageUrl,
-    url: `${storageUrl}/${encodeURIComponent(inputs.container)}/${String(inputs.name).split("/").map(encodeURIComponent).join("/")}`,
+    url: objectUrl(storageUrl, inputs.container, inputs.name),
     adopted,
   };
 }
@@ -218,12 +219,7 @@ export const swiftObjectHandler: Handler = {
     const client = swiftClient(props.connection);
     const live = await readObject(client, props.container, props.name);
     if (!live) return {};
-    const old = omitKeys(inputsOf(props), COMPUTED);
-    const inputs: Props = {
-      ...old,
-      metadata: declaredCasing(live.metadata, old.metadata),
-      ...(old.contentType !== undefined ? { contentType: live.contentType } : {}),
-    };
+    const inputs = liveObjectInputs(props, COMPUTED, live);
     return {
       id,
       props: {

@@ -21,16 +21,17 @@ import {
   uploadSlo,
   type SloResult,
 } from "../vendors/swift/slo";
-import { inputsOf, omitKeys, progress, type Handler, type Props } from "./common";
+import { progress, type Handler, type Props } from "./common";
 import {
   assertSameAccount,
   assetSchema,
   connectionChange,
   containerNameSchema,
   identityChanges,
-  declaredCasing,
+  liveObjectInputs,
   metadataSchema,
   objectNameSchema,
+  objectUrl,
   resolveFile,
   statInput,
   swiftClient,
@@ -209,7 +210,7 @@ function outputs(
     actualContentType: live?.contentType ?? null,
     lastModified: live?.lastModified ?? null,
     storageUrl,
-    url: `${storageUrl}/${encodeURIComponent(inputs.container)}/${String(inputs.name).split("/").map(encodeURIComponent).join("/")}`,
+    url: objectUrl(storageUrl, inputs.container, inputs.name),
     adopted,
   };
 }
@@ -291,12 +292,7 @@ export const sloObjectHandler: Handler = {
     const client = swiftClient(props.connection);
     const live = await readObject(client, props.container, props.name);
     if (!live) return {};
-    const old = omitKeys(inputsOf(props), COMPUTED);
-    const inputs: Props = {
-      ...old,
-      metadata: declaredCasing(live.metadata, old.metadata),
-      ...(old.contentType !== undefined ? { contentType: live.contentType } : {}),
-    };
+    const inputs = liveObjectInputs(props, COMPUTED, live);
     return {
       id,
       props: {
