@@ -9,25 +9,24 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { Writable } from "node:stream";
 import { closeAllAgents } from "../../provider/core/http";
 import { ensureContainer } from "../../provider/vendors/swift/containers";
-import { downloadObject, putObject, readObject } from "../../provider/vendors/swift/objects";
-import type { SwiftClient } from "../../provider/vendors/swift/client";
+import { putObject, readObject } from "../../provider/vendors/swift/objects";
 import {
+  ASSET_SIG,
+  ASSET_SIG_KEY,
   AUTH_MODES,
   cleanupContainers,
   connectionCounter,
+  download,
+  type SwiftFixture,
   swiftFixture,
   uniqueName,
-  type SwiftFixture,
 } from "../vendors/swift-fixtures";
 import { ProviderHost, urnOf, type Props } from "./harness";
 import { providerTextOf } from "./provider-text";
 
 const URN = urnOf("SwiftObject", "readme");
-const ASSET_SIG_KEY = "4dabf18193072939515e22adb298388d";
-const ASSET_SIG = "c44067f5952c0a294b673a41bacd8c17";
 
 let fx: SwiftFixture;
 let host: ProviderHost;
@@ -64,18 +63,6 @@ after(async () => {
 });
 
 const md5 = (b: string | Buffer) => createHash("md5").update(b).digest("hex");
-
-async function download(client: SwiftClient, container: string, name: string): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  const sink = new Writable({
-    write(chunk, _enc, done) {
-      chunks.push(chunk as Buffer);
-      done();
-    },
-  });
-  await downloadObject(client, container, name, sink);
-  return Buffer.concat(chunks);
-}
 
 test("bad inputs fail in Check with the property named, and no request is sent", async () => {
   const counter = await connectionCounter();

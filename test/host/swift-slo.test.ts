@@ -10,28 +10,28 @@ import { createCipheriv, createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { Writable } from "node:stream";
 import { closeAllAgents } from "../../provider/core/http";
 import { listObjects } from "../../provider/vendors/swift/bulk";
 import type { SwiftClient } from "../../provider/vendors/swift/client";
 import { ensureContainer } from "../../provider/vendors/swift/containers";
-import { downloadObject, putObject, readObject } from "../../provider/vendors/swift/objects";
+import { putObject, readObject } from "../../provider/vendors/swift/objects";
 import {
+  ASSET_SIG,
+  ASSET_SIG_KEY,
   AUTH_MODES,
+  type AuthMode,
   cleanupContainers,
   connectionCounter,
+  download,
+  type SwiftFixture,
   swiftFixture,
   uniqueName,
-  type AuthMode,
-  type SwiftFixture,
 } from "../vendors/swift-fixtures";
 import { ProviderHost, urnOf, type Props } from "./harness";
 import { providerTextOf } from "./provider-text";
 
 const URN = urnOf("SloObject", "backup");
 const MIB = 1024 * 1024;
-const ASSET_SIG_KEY = "4dabf18193072939515e22adb298388d";
-const ASSET_SIG = "c44067f5952c0a294b673a41bacd8c17";
 
 let fx: SwiftFixture;
 let host: ProviderHost;
@@ -76,18 +76,6 @@ function fill(file: string, size: number, seed: string): void {
 }
 
 const md5 = (b: Buffer) => createHash("md5").update(b).digest("hex");
-
-async function download(client: SwiftClient, container: string, name: string): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  const sink = new Writable({
-    write(chunk, _enc, done) {
-      chunks.push(chunk as Buffer);
-      done();
-    },
-  });
-  await downloadObject(client, container, name, sink);
-  return Buffer.concat(chunks);
-}
 
 async function segmentsOf(client: SwiftClient, container: string, object: string): Promise<string[]> {
   return (await listObjects(client, `${container}_segments`, { prefix: `${object}/slo/` })).map(

@@ -6,9 +6,11 @@
  */
 import { randomBytes } from "node:crypto";
 import * as net from "node:net";
+import { Writable } from "node:stream";
 import { ensureSwiftBackend, type SwiftTestEnv } from "../swift/backend";
 import { SwiftClient } from "../../provider/vendors/swift/client";
 import { removeContainer } from "../../provider/vendors/swift/containers";
+import { downloadObject } from "../../provider/vendors/swift/objects";
 import type { SwiftConnection } from "../../provider/vendors/swift/auth";
 
 export type AuthMode = "tempauth" | "keystone";
@@ -95,3 +97,20 @@ export async function connectionCounter(): Promise<{
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
+
+/** Downloads an object into memory (tests only: small and medium objects). */
+export async function download(client: SwiftClient, container: string, name: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      chunks.push(chunk as Buffer);
+      done();
+    },
+  });
+  await downloadObject(client, container, name, sink);
+  return Buffer.concat(chunks);
+}
+
+/** How a Pulumi asset travels in a property Struct (the signature key and the asset's value). */
+export const ASSET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+export const ASSET_SIG = "c44067f5952c0a294b673a41bacd8c17";

@@ -12,21 +12,21 @@ import { mkdtempSync, rmSync, writeFileSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import * as readline from "node:readline";
-import { Writable } from "node:stream";
 import { closeAllAgents } from "../../provider/core/http";
 import { listObjects } from "../../provider/vendors/swift/bulk";
 import { SwiftClient } from "../../provider/vendors/swift/client";
 import { ensureContainer } from "../../provider/vendors/swift/containers";
 import { fileSloDigest } from "../../provider/vendors/swift/hashing";
-import { downloadObject, readObject } from "../../provider/vendors/swift/objects";
+import { readObject } from "../../provider/vendors/swift/objects";
 import { deleteSlo, uploadSlo, type SloUploadSpec } from "../../provider/vendors/swift/slo";
 import {
   AUTH_MODES,
+  type AuthMode,
   cleanupContainers,
+  download,
+  type SwiftFixture,
   swiftFixture,
   uniqueName,
-  type AuthMode,
-  type SwiftFixture,
 } from "./swift-fixtures";
 
 const KIB = 1024;
@@ -77,22 +77,6 @@ function writeRandom(name: string, size: number, seed: number): string {
 }
 
 const md5 = (b: Buffer) => createHash("md5").update(b).digest("hex");
-
-async function download(client: SwiftClient, container: string, name: string): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  await downloadObject(
-    client,
-    container,
-    name,
-    new Writable({
-      write(chunk, _enc, done) {
-        chunks.push(chunk as Buffer);
-        done();
-      },
-    }),
-  );
-  return Buffer.concat(chunks);
-}
 
 /** Segment names stored under the object's base in the segment container. */
 async function storedSegments(
