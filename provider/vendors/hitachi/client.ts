@@ -6,7 +6,7 @@
  */
 import { systemClock, type Clock } from "../../core/clock";
 import { resolveCredentials } from "../../core/credentials";
-import { AuthError, InputError, VendorError } from "../../core/errors";
+import { AuthError, InputError, isDrplaneError, VendorError } from "../../core/errors";
 import { send, type HttpEndpoint, type HttpRequest, type TlsOptions } from "../../core/http";
 import { poll, type PollResult } from "../../core/poll";
 import { registerSecret } from "../../core/redact";
@@ -147,13 +147,13 @@ export class HitachiClient {
       // transient failures (503 at the cap) are retried; a 401 is an AuthError and is not.
       idempotent: true,
     }).catch((err: unknown) => {
-      if (err instanceof Error && (err as AuthError).code === "DRP_AUTH") {
+      if (isDrplaneError(err, "DRP_AUTH")) {
         throw new AuthError(
           `Hitachi ${this.connection.endpoint} rejected the credentials of profile "${this.connection.profile}" (user ${username})`,
           {
             cause: err,
             meta: {
-              ...(err as AuthError).meta,
+              ...err.meta,
               remedy: "check the username and the password in stack config or the environment; not retried",
             },
           },
