@@ -35,6 +35,16 @@ export interface HitachiArrayOptions {
   sessionCapRetryAfterSec?: number;
   /** Max real time to hold a `Response-Job-Status: Completed` answer (default 0 = never hold). */
   maxHoldRealMs?: number;
+  /**
+   * `GET /v1/objects/jobs` (the job list, UNCONFIRMED in the sources): "present" (default) lists
+   * jobs; "absent" answers 404 KART30013-E; "forbidden" answers 403 (the user's role).
+   */
+  jobList?: "present" | "absent" | "forbidden";
+  /**
+   * Every `DELETE remote-storages/:id` needs `Remote-Authorization`, whatever isMutualDeletion
+   * says (default false: only with isMutualDeletion true). Which one is real is UNCONFIRMED.
+   */
+  deleteRequiresRemoteAuthorization?: boolean;
   /** Arrays that must find each other share a fabric (default: a private one). */
   fabric?: HitachiFabric;
   ctl1Ip?: string;
@@ -189,6 +199,14 @@ export class HitachiArray {
   hangJobs(hung: boolean): void {
     this.fabric.settle();
     this.jobs.setHung(hung);
+  }
+
+  /**
+   * Another client holds the array at its session cap: the free slots are filled with sessions
+   * of user "other-client" that idle out `forMs` of clock time from now. Returns how many.
+   */
+  holdSessionCap(forMs: number): number {
+    return this.sessions.fill("other-client", forMs / 1000, "192.0.2.99");
   }
 
   /** Every live session times out now. Returns how many. */

@@ -711,3 +711,115 @@ describe("Hitachi sim: Response-Job-Status: Completed", () => {
     }
   });
 });
+
+describe("Hitachi sim: modes for stricter readings (issue 9)", () => {
+  it("jobList 'absent' answers 404 KART30013-E and 'forbidden' 403; jobs by id still work", async () => {
+    for (const [mode, status, id] of [
+      ["absent", 404, "KART30013-E"],
+      ["forbidden", 403, KART.forbidden.messageId],
+    ] as const) {
+      const pair = await startHitachiPair({ clock: new ManualClock(), local: { jobList: mode } });
+      try {
+        const t = await sessions(pair);
+        const list = await call(pair.local, `${CM}/v1/objects/jobs?count=100`, { token: t.local });
+        assert.equal(list.status, status);
+        assertErrorObject(list.body, id);
+        const posted = await register(pair, t);
+        assert.equal((await job(pair.local, t.local, posted.jobId)).jobId, posted.jobId);
+      } finally {
+        await pair.stop();
+      }
+    }
+  });
+
+  it("holdSessionCap(ms) fills the cap with another client's sessions that idle out after ms", async () => {
+    const clock = new ManualClock();
+    const array = await startHitachiArray({
+      model: "VSP G200",
+      serialNumber: 420000,
+      users: { u: "p" },
+      clock,
+      sessionCap: 3,
+    });
+    try {
+      assert.equal(array.holdSessionCap(5000), 3);
+      const r = await call(array, `${CM}/v1/objects/sessions`, { method: "POST", basic: ["u", "p"] });
+      assert.equal(r.status, 503);
+      assertErrorObject(r.body, KART.sessionLimit.messageId);
+      clock.advance(5001);
+      await login(array, "u", "p");
+    } finally {
+      await array.stop();
+    }
+  });
+
+  it("deleteRequiresRemoteAuthorization refuses a DELETE without the header even when not mutual", async () => {
+    const clock = new ManualClock();
+    const pair = await startHitachiPair({
+      clock,
+      common: { jobDurationMs: 1000 },
+      local: { deleteRequiresRemoteAuthorization: true },
+    });
+    try {
+      const t = await sessions(pair);
+      await register(pair, t, { isMutualDiscovery: false });
+      clock.advance(1000);
+      const refused = await call(pair.local, `${RS}/832000420000`, {
+        method: "DELETE",
+        token: t.local,
+        body: { isMutualDeletion: false },
+      });
+      assert.equal(refused.status, 400);
+      assertErrorObject(refused.body, KART.remoteAuthorizationMissing.messageId);
+      const r = await call(pair.local, `${RS}/832000420000`, {
+        method: "DELETE",
+        token: t.local,
+        remoteToken: t.remote,
+        body: { isMutualDeletion: false },
+      });
+      assert.equal(r.status, 202);
+      clock.advance(1000);
+      assert.equal(pair.local.registrations().length, 0);
+    } finally {
+      await pair.stop();
+    }
+  });
+
+  it("a remote session idle for longer than aliveTime during a long job fails the job", async () => {
+    const clock = new ManualClock();
+    const pair = await startHitachiPair({ clock, common: { jobDurationMs: 20 * 60_000 } });
+    try {
+      const t = await sessions(pair, 300);
+      const posted = await register(pair, t);
+      clock.advance(20 * 60_000);
+      const fresh = await login(pair.local, "local_user", "local_pass");
+      const done = await job(pair.local, fresh.token, posted.jobId);
+      assert.equal(done.state, "Failed");
+      assert.equal(done.error?.messageId, KART.remoteAuthenticationFailed.messageId);
+    } finally {
+      await pair.stop();
+    }
+  });
+
+  it("a remote session used every few minutes keeps a 20-minute job alive", async () => {
+    const clock = new ManualClock();
+    const pair = await startHitachiPair({ clock, common: { jobDurationMs: 20 * 60_000 } });
+    try {
+      const remote = await login(pair.remote, "remote_user", "remote_pass", 300);
+      const local = await login(pair.local, "local_user", "local_pass");
+      const posted = await register(pair, { local: local.token, remote: remote.token });
+      for (let i = 0; i < 10; i++) {
+        clock.advance(2 * 60_000);
+        const alive = await call(pair.remote, `${CM}/v1/objects/sessions/${remote.sessionId}`, {
+          token: remote.token,
+        });
+        assert.equal(alive.status, 200);
+      }
+      const fresh = await login(pair.local, "local_user", "local_pass");
+      const done = await job(pair.local, fresh.token, posted.jobId);
+      assert.equal(done.state, "Succeeded");
+    } finally {
+      await pair.stop();
+    }
+  });
+});

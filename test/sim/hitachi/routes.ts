@@ -128,7 +128,8 @@ export function installHitachiRoutes(server: SimServer, array: HitachiArray): vo
     const remoteToken = remoteSessionToken(req);
     if (storageDeviceId === array.storageDeviceId) fail(KART.cannotDeleteLocal, req);
     if (!array.isRegistered(storageDeviceId)) fail(KART.notFound, req);
-    if (isMutualDeletion && remoteToken === undefined) fail(KART.remoteAuthorizationMissing, req);
+    const needsRemote = isMutualDeletion || array.options.deleteRequiresRemoteAuthorization === true;
+    if (needsRemote && remoteToken === undefined) fail(KART.remoteAuthorizationMissing, req);
     const job = array.deleteRemoteJob({
       userId: caller.userId,
       request: jobRequest(req),
@@ -142,6 +143,9 @@ export function installHitachiRoutes(server: SimServer, array: HitachiArray): vo
   // ---- jobs ---------------------------------------------------------------------------------
   route("GET", "/v1/objects/jobs", (req) => {
     authenticate(req);
+    // The job list is UNCONFIRMED (seed 000 only GETs jobs by id): model an array without it.
+    if (array.options.jobList === "absent") fail(KART.notFound, req);
+    if (array.options.jobList === "forbidden") fail(KART.forbidden, req);
     const count = Number(req.query.get("count") ?? "100");
     return ok({
       data: array.jobs

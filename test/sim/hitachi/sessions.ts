@@ -75,6 +75,13 @@ export class SessionStore {
     return session;
   }
 
+  /** Fills every free slot up to the cap with sessions of `userId`. Returns how many. */
+  fill(userId: string, aliveTimeSec: number, ipAddress: string): number {
+    let added = 0;
+    while (this.create(userId, aliveTimeSec, ipAddress)) added += 1;
+    return added;
+  }
+
   /** The live session for a token, refreshed (an authenticated use), or undefined. */
   use(token: string): HitachiSession | undefined {
     const session = this.byToken.get(token);
