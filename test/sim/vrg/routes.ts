@@ -26,6 +26,8 @@ export function installVrgRoutes(server: SimServer, vrg: VrgSim): void {
     server.route(method, BASE_PATH + path, (req) => answer(vrg, req, auth, handler));
   };
   const body = (req: SimRequest): Record<string, unknown> => vrg.readBody(req.body, req.bodyError);
+  const vrgmapBody = (req: SimRequest): Record<string, unknown> =>
+    vrg.readBody(req.body, req.bodyError, vrg.options.vrgmapKeyStyle ?? vrg.keyStyle);
 
   // §3.1.1 version list and login entry (no token).
   route("GET", "/versions", false, () => ({ body: vrg.versions() }));
@@ -56,7 +58,7 @@ export function installVrgRoutes(server: SimServer, vrg: VrgSim): void {
 
   // §3.7 pairing.
   route("POST", "/vrgmap", true, (req) => {
-    vrg.addPairing(body(req));
+    vrg.addPairing(vrgmapBody(req));
     return {};
   });
   route("DELETE", "/vrgmap", true, () => {

@@ -80,6 +80,13 @@ export interface VrgSimOptions {
   role?: VrgRole;
   /** JSON body key style on the wire (see keys.ts). Default "camel". */
   keyStyle?: KeyStyle;
+  /**
+   * Key style POST vrgmap reads (default: keyStyle). "snake" with keyStyle "camel" is a VRG that
+   * follows the §3.7.1 sample (`dst_ip`, `dst_port`) on vrgmap only and the tables everywhere
+   * else (every other request sample of the seed is camelCase). GET vrgmap still answers in
+   * keyStyle (the §3.7.3 sample is camelCase). UNCONFIRMED which reading a real VRG has.
+   */
+  vrgmapKeyStyle?: KeyStyle;
   clock?: Clock;
   /** VRGs that pair with each other share a fabric (default: a private one). */
   fabric?: VrgFabric;
@@ -585,10 +592,10 @@ export class VrgSim {
   }
 
   /** Request body → canonical camelCase object (10440101 when not a JSON object or wrong key style). */
-  readBody(body: unknown, bodyError: Error | undefined): Record<string, unknown> {
+  readBody(body: unknown, bodyError: Error | undefined, style = this.keyStyle): Record<string, unknown> {
     if (bodyError) vrgFail("invalidParameter", "body is not JSON");
     if (!isObject(body)) vrgFail("invalidParameter", "body must be a JSON object");
-    return fromWire(body, this.keyStyle) as Record<string, unknown>;
+    return fromWire(body, style) as Record<string, unknown>;
   }
 
   login(user: string | undefined, key: string | undefined): VrgToken {
@@ -1098,7 +1105,7 @@ export class VrgSim {
     for (const [otherKey, other] of this.strategiesByVm) {
       if (otherKey === key || other.deletion) continue;
       for (const v of config.volList) {
-        if (other.volumes.some((o) => o.config.volUuid === v.volUuid)) {
+        if (other.volumes.some((o) => sameUuid(o.config.volUuid, v.volUuid))) {
           vrgFail("duplicateVolumeUuid", `${v.volUuid} is already configured for VM ${other.config.vmUuid}`);
         }
       }
@@ -1127,13 +1134,19 @@ function sameVolume(a: VrgVolumeConfig, b: VrgVolumeConfig): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-/** 10440306 duplicate volUuid, 10440309 duplicate seqNum (§3.8.1, §3.8.2). */
+/** Volume UUIDs compare case-insensitively, as VM UUIDs do (UNCONFIRMED for volumes). */
+function sameUuid(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
+
+/** 10440306 duplicate volUuid (case-insensitive), 10440309 duplicate seqNum (§3.8.1, §3.8.2). */
 function checkDuplicates(volList: VrgVolumeConfig[]): void {
   const uuids = new Set<string>();
   const slots = new Set<number>();
   for (const v of volList) {
-    if (uuids.has(v.volUuid)) vrgFail("duplicateVolumeUuid", v.volUuid);
-    uuids.add(v.volUuid);
+    const key = v.volUuid.toLowerCase();
+    if (uuids.has(key)) vrgFail("duplicateVolumeUuid", v.volUuid);
+    uuids.add(key);
   }
   for (const v of volList) {
     if (v.seqNum === undefined) continue;
