@@ -6,7 +6,12 @@ import type { ConnectionArgs } from "./types";
  * or DRPLANE_<PROFILE>_PASSWORD (sent as its SHA-256, X-Auth-Key).
  */
 export interface VrgConnectionArgs extends ConnectionArgs {
-  /** Body key style: "camel" (the seed's tables, default) or "snake" (its vrgmap sample: dst_ip). */
+  /**
+   * Optional: the body key style tried first, "camel" (the seed's tables, default) or "snake"
+   * (its vrgmap sample: dst_ip). Not needed for either reading: a body the VRG refuses for its
+   * keys (10440101) is sent once in the other style, and the style that works is remembered
+   * per VRG and request body for the rest of the run.
+   */
   keyStyle?: "camel" | "snake";
   /** API version of the Accept header (default "v1.0"); "auto" takes the last one GET /versions lists. */
   apiVersion?: string;

@@ -262,19 +262,3 @@ for (const keyStyle of ["camel", "snake"] as const) {
     }
   });
 }
-
-test("the key style is a real choice: a camelCase client against a snake_case VRG is refused (10440101)", async () => {
-  const snake = await startVrg({ clock, keyStyle: "snake" });
-  try {
-    snake.addVm({ uuid: "11111111-2222-4333-8444-555555555555", volumes: ["v1"] });
-    const c = new VrgClient({ endpoint: snake.url, profile: "prod", keyStyle: "camel" }, clock);
-    await assert.rejects(
-      ensurePairing({ client: c, peerIp: "10.9.9.9", peerPort: 7000, timeoutMs: 10_000 }),
-      (err: unknown) => isDrplaneError(err, "DRP_INPUT") && /invalid input parameter/.test(err.message),
-    );
-  } finally {
-    await cleanSlate();
-    useCredentials();
-    await snake.stop();
-  }
-});

@@ -8,6 +8,7 @@ import { clearStackCredentials, setStackCredentials } from "../../provider/core/
 import { closeAllAgents } from "../../provider/core/http";
 import { drainSessions } from "../../provider/core/session";
 import { VrgClient, type VrgConnection } from "../../provider/vendors/vrg/client";
+import { resetKeyStyles } from "../../provider/vendors/vrg/key-style";
 import { resetLoginGuard } from "../../provider/vendors/vrg/login-guard";
 import { resetStrategyReaders } from "../../provider/vendors/vrg/strategy-reader";
 import type { DrStrategy, ProductionStrategy } from "../../provider/vendors/vrg/wire";
@@ -34,6 +35,7 @@ export async function cleanSlate(): Promise<void> {
   await drainSessions();
   resetLoginGuard();
   resetStrategyReaders();
+  resetKeyStyles();
   clearStackCredentials();
   await closeAllAgents();
 }

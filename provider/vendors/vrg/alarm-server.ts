@@ -28,10 +28,11 @@ export async function getAlarmServer(client: VrgClient): Promise<TrapInfo | unde
 
 /** POST trapinfo: sets a value (repeating it is harmless, so it is retried). */
 export async function setAlarmServer(client: VrgClient, trap: TrapInfo): Promise<void> {
-  await client.call({
+  await client.callWithBody({
     method: "POST",
     path: "/trapinfo",
-    body: trapInfoWire.toWire(trap, client.keyStyle),
+    object: "trapinfo",
+    write: (style) => trapInfoWire.toWire(trap, style),
     operation: "setTrapInfo",
     idempotent: true,
   });

@@ -17,6 +17,7 @@ import { registerSecret } from "../../core/redact";
 import { withRetry } from "../../core/retry";
 import { withSession, type SessionHooks, type SessionRejected } from "../../core/session";
 import { CODE, vrgHttpError } from "./errors";
+import { sendInStyle } from "./key-style";
 import { assertMayLogin, recordLock, recordRejection, recordSuccess } from "./login-guard";
 import { loginWire, versionsWire, type KeyStyle, type VrgVersion } from "./wire";
 
@@ -37,7 +38,12 @@ export interface VrgConnection {
   profile: string;
   username?: string;
   tls?: TlsOptions;
-  /** Body key style: "camel" (the seed's tables, default) or "snake" (its vrgmap sample). */
+  /**
+   * The body key style tried first where this VRG has not shown its reading yet: "camel" (the
+   * seed's tables, default) or "snake" (its vrgmap sample). The other style is tried once when
+   * the VRG refuses the keys (10440101), and what works is remembered per VRG and body
+   * (key-style.ts), so the default works against either reading.
+   */
   keyStyle?: KeyStyle;
   /** `version=` of the Accept header (default v1.0); "auto" picks the last of GET /versions. */
   apiVersion?: string;
@@ -99,10 +105,6 @@ export class VrgClient {
     this.endpoint = { baseUrl: this.origin, tls: connection.tls, concurrency: 8 };
   }
 
-  get keyStyle(): KeyStyle {
-    return this.connection.keyStyle ?? "camel";
-  }
-
   /** The VRG and account a token belongs to: the key of the shared session. */
   get sessionKey(): string {
     return `${this.origin}|vrg|${this.connection.profile}|${this.connection.username ?? ""}`;
@@ -148,6 +150,19 @@ export class VrgClient {
     if (opts.auth === false) return opts.idempotent ? withRetry(once(), { clock: this.clock }) : once()();
     return this.withSession((s) =>
       opts.idempotent ? withRetry(once(s.token), { clock: this.clock }) : once(s.token)(),
+    );
+  }
+
+  /**
+   * An authenticated call whose JSON body is written by `write(style)` in the key style this
+   * VRG reads for `object` (key-style.ts): a per-call fact, learnt once per VRG and body.
+   */
+  async callWithBody<T>(
+    opts: Omit<VrgCall, "body"> & { object: string; write: (style: KeyStyle) => unknown },
+  ): Promise<VrgResponse<T>> {
+    const { object, write, ...call } = opts;
+    return sendInStyle(this.origin, object, this.connection.keyStyle, write, (body) =>
+      this.call<T>({ ...call, body }),
     );
   }
 

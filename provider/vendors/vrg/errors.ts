@@ -96,6 +96,7 @@ export const VRG_CODES: Readonly<Record<string, VrgCode>> = {
 };
 
 export const CODE = {
+  invalidParameter: "10440101",
   notLoggedIn: "10440102",
   invalidPassword: "10440200",
   userNotFound: "10440201",

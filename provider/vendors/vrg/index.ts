@@ -8,3 +8,4 @@ export * from "./status";
 export * from "./strategy";
 export * from "./strategy-reader";
 export * from "./wire";
+export * from "./key-style";

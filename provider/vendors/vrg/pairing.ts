@@ -25,10 +25,11 @@ export async function getPairing(client: VrgClient): Promise<PairingRecord> {
 
 /** POST vrgmap. Setting the same peer again is harmless, so it is retried on transient failures. */
 export async function postPairing(client: VrgClient, peer: PairingRequest): Promise<void> {
-  await client.call({
+  await client.callWithBody({
     method: "POST",
     path: "/vrgmap",
-    body: pairingWire.toWire(peer, client.keyStyle),
+    object: "vrgmap",
+    write: (style) => pairingWire.toWire(peer, style),
     operation: "addPairing",
     idempotent: true,
   });

@@ -115,10 +115,11 @@ export async function changeManagementNetwork(
       });
     }
   }
-  const res = await client.call<unknown>({
+  const res = await client.callWithBody<unknown>({
     method: "POST",
     path: "/modmngnet/",
-    body: modMngNetWire.toWire(network, client.keyStyle),
+    object: "modmngnet",
+    write: (style) => modMngNetWire.toWire(network, style),
     operation: "changeManagementNetwork",
     idempotent: false,
   });

@@ -52,7 +52,7 @@ function readers(): Map<string, ReaderState> {
 }
 
 function readerKey(client: VrgClient): string {
-  return `${client.sessionKey}|${client.keyStyle}`;
+  return client.sessionKey;
 }
 
 function stateFor(client: VrgClient): ReaderState {

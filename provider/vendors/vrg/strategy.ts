@@ -24,10 +24,11 @@ export async function postStrategy(client: VrgClient, spec: StrategySpec): Promi
   // Before and after: a listing that overlapped the write must not be served afterwards.
   invalidateStrategies(client);
   try {
-    await client.call({
+    await client.callWithBody({
       method: "POST",
       path: "/vmstrategy",
-      body: strategyWire.toWire(spec, client.keyStyle),
+      object: `vmstrategy-${spec.role}`,
+      write: (style) => strategyWire.toWire(spec, style),
       operation: spec.role === "production" ? "setProductionVmStrategy" : "setDrVmStrategy",
       idempotent: false,
     });
@@ -47,10 +48,11 @@ export async function postStrategyDeletion(
 ): Promise<number | undefined> {
   invalidateStrategies(client);
   try {
-    const res = await client.call<unknown>({
+    const res = await client.callWithBody<unknown>({
       method: "POST",
       path: `/vmstrategy/${encodeURIComponent(vmUuid)}/`,
-      body: deleteStrategyWire.toWire(force, client.keyStyle),
+      object: "vmstrategy-delete",
+      write: (style) => deleteStrategyWire.toWire(force, style),
       operation: force ? "forceDeleteVmStrategy" : "deleteVmStrategy",
       idempotent: true,
     });
