@@ -6,6 +6,8 @@
  * ratios, never a pass/fail on time.
  *
  * Target (issue 5): 500 strategies → at most 12 requests and 1 login per VRG (naive: 500).
+ * Target (issue 9): the same with any fraction of the strategies deleted out of band (a batch
+ * naming one unknown VM is refused whole, 10440400; the listing settles absence).
  */
 import { ManualClock } from "../../provider/core/clock";
 import { clearStackCredentials, setStackCredentials } from "../../provider/core/credentials";
@@ -20,6 +22,16 @@ import { DEFAULT_VRG_PASSWORD, DEFAULT_VRG_USER, startVrg, type VrgSim } from ".
 
 const SIZES = [50, 500];
 const PARALLEL = [500, 16, 8, 1];
+/** The vanished case: [N, fraction deleted out of band, parallel]. */
+const VANISHED: Array<[number, number, number]> = [
+  [200, 0.25, 8],
+  [500, 0.1, 8],
+  [500, 0.25, 8],
+  [500, 0.5, 8],
+  [500, 0.9, 8],
+  [500, 0.5, 500],
+  [500, 0.5, 1],
+];
 
 function uuid(i: number): string {
   const hex = i.toString(16).padStart(12, "0");
@@ -39,6 +51,7 @@ function strategy(i: number): ProductionStrategy {
 async function withVrg(
   n: number,
   run: (vrg: VrgSim, client: VrgClient) => Promise<void>,
+  vanished = 0,
 ): Promise<{ requests: number; logins: number }> {
   const clock = new ManualClock();
   const vrg = await startVrg({ clock, role: "production" });
@@ -52,6 +65,9 @@ async function withVrg(
           return postStrategy(client, s);
         }),
       );
+    }
+    for (let i = 0; i < n; i++) {
+      if (Math.floor((i + 1) * vanished) > Math.floor(i * vanished)) vrg.removeStrategy(uuid(i));
     }
     // A new provider-host process: no token, no cache, an empty request log.
     await drainSessions();
@@ -107,6 +123,32 @@ async function main(): Promise<void> {
         `${String(n).padStart(5)}  ${String(parallel).padStart(8)}  ${String(naive.requests).padStart(9)}  ${String(coalesced.requests).padStart(13)}  ${String(coalesced.logins).padStart(6)}  ${ratio.padStart(8)}x`,
       );
     }
+  }
+  console.log("\nvanished: a fraction of the strategies deleted out of band before the refresh");
+  console.log("    N  vanished  parallel  naive req  coalesced req  logins  ratio naive/coalesced");
+  for (const [n, fraction, parallel] of VANISHED) {
+    const naive = await withVrg(
+      n,
+      (_vrg, client) => pool(n, parallel, (i) => queryByUuid(client, [uuid(i)])),
+      fraction,
+    );
+    const coalesced = await withVrg(
+      n,
+      (vrg) =>
+        pool(n, parallel, async (i) => {
+          const s = strategy(i);
+          await vmDrStrategyHandler.read(`${vrg.uuid}/${s.vmUuid}`, {
+            connection: { endpoint: vrg.url, profile: "bench" },
+            platform: "xen",
+            ...s,
+          });
+        }),
+      fraction,
+    );
+    const ratio = (naive.requests / coalesced.requests).toFixed(1);
+    console.log(
+      `${String(n).padStart(5)}  ${`${Math.round(fraction * 100)} %`.padStart(8)}  ${String(parallel).padStart(8)}  ${String(naive.requests).padStart(9)}  ${String(coalesced.requests).padStart(13)}  ${String(coalesced.logins).padStart(6)}  ${ratio.padStart(8)}x`,
+    );
   }
   clearStackCredentials();
   await closeAllAgents();

@@ -11,12 +11,14 @@ import { drainSessions } from "../../provider/core/session";
 import { vmDrStrategyHandler } from "../../provider/dynamic/vrg-strategy";
 import { postStrategy } from "../../provider/vendors/vrg/strategy";
 import {
+  listStrategies,
   PAGE_LIMIT,
   readStrategy,
   resetStrategyReaders,
   batchUrl,
 } from "../../provider/vendors/vrg/strategy-reader";
 import { startVrg, type VrgSim } from "../sim/vrg";
+import type { VrgClient } from "../../provider/vendors/vrg/client";
 import { cleanSlate, clientFor, newVm, productionOf, useCredentials, type TestVm } from "./vrg-fixtures";
 
 const QUERY = "GET /vrgservice/vmstrategy";
@@ -186,4 +188,93 @@ test("a VM UUID declared in another case is still found (UUIDs compare case-inse
   );
   const client = clientFor(vrg, clock);
   assert.ok(await readStrategy(client, upper[0]!.uuid, { fresh: true }));
+});
+
+/** Deletes `fraction` of the VMs' strategies out of band, spread over the list. */
+function vanish(vms: TestVm[], fraction: number): Set<TestVm> {
+  const gone = new Set<TestVm>();
+  vms.forEach((vm, i) => {
+    if (Math.floor((i + 1) * fraction) > Math.floor(i * fraction)) gone.add(vm);
+  });
+  for (const vm of gone) vrg.removeStrategy(vm.uuid);
+  return gone;
+}
+
+function assertRefreshed(vms: TestVm[], gone: Set<TestVm>, results: Array<Record<string, any>>): void {
+  results.forEach((r, i) => {
+    if (gone.has(vms[i]!)) assert.deepEqual(r, {}, `vm ${i} is gone`);
+    else assert.equal(r.id, `${vrg.uuid}/${vms[i]!.uuid}`, `vm ${i} is still there`);
+  });
+}
+
+test("the issue's case: 200 strategies, 50 deleted out of band, refreshed eight at a time: at most 12 requests", async () => {
+  const vms = await protect(200);
+  const gone = vanish(vms, 0.25);
+  assert.equal(gone.size, 50);
+  const results = await refreshAll(vms, 8);
+  assertRefreshed(vms, gone, results);
+  const requests = vrg.requestCount("*");
+  assert.ok(requests <= 12, `${requests} requests`);
+});
+
+for (const [fraction, parallel] of [
+  [0.02, 8],
+  [0.25, 500],
+  [0.5, 8],
+  [0.9, 16],
+  [0.99, 8],
+] as const) {
+  test(`500 strategies with ${fraction * 100} % vanished, ${parallel} reads in flight: at most 12 requests, every answer right`, async () => {
+    const vms = await protect(500);
+    const gone = vanish(vms, fraction);
+    const results = await refreshAll(vms, parallel);
+    assertRefreshed(vms, gone, results);
+    const requests = vrg.requestCount("*");
+    assert.ok(requests <= 12, `${requests} requests`);
+  });
+}
+
+test("a refresh reads live: a VM deleted out of band after an earlier refresh in the same process is reported gone", async () => {
+  const vms = await protect(30);
+  const first = await refreshAll(vms, 30);
+  assert.ok(first.every((r) => r.id));
+  vrg.removeStrategy(vms[5]!.uuid);
+  const second = await refreshAll(vms, 30);
+  assert.deepEqual(second[5], {}, "not served from the first refresh's listing");
+  assert.ok(second.every((r, i) => i === 5 || r.id));
+});
+
+/** A stand-in client whose listing pages come from `entries`, with `between` run after each page. */
+function pagedClient(entries: string[], between: (page: number) => void): VrgClient {
+  let page = 0;
+  return {
+    call: async (opts: { query: { limit: number; offset: number } }) => {
+      const { limit, offset } = opts.query;
+      const vmList = entries
+        .slice(offset, offset + limit)
+        .map((vmUuid) => ({ flag: 1, vmUuid, volList: [] }));
+      between(page++);
+      return { status: 200, headers: {}, body: { vmList } };
+    },
+  } as unknown as VrgClient;
+}
+
+test("a listing is complete (authoritative for absence) only when each page repeats the previous page's last entry", async () => {
+  const entries = Array.from(
+    { length: 250 },
+    (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`,
+  );
+  const calm = await listStrategies(pagedClient([...entries], () => {}));
+  assert.equal(calm.complete, true);
+  assert.equal(calm.byUuid.size, 250);
+  assert.equal(calm.pages, 3, "pages at offsets 0, 90, 180");
+  // A few deletions between pages shift entries into the overlap: nothing is skipped.
+  const few = [...entries];
+  const someGone = await listStrategies(pagedClient(few, (p) => (p === 0 ? few.splice(0, 5) : undefined)));
+  assert.equal(someGone.complete, true);
+  assert.equal(someGone.byUuid.size, 250, "every entry seen (the 5 deleted ones on the first page)");
+  // Many deletions between pages would skip entries: the listing says it is not complete.
+  const many = [...entries];
+  const churned = await listStrategies(pagedClient(many, (p) => (p === 0 ? many.splice(0, 30) : undefined)));
+  assert.equal(churned.complete, false);
 });
