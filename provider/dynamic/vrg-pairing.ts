@@ -7,12 +7,12 @@
  */
 import { z } from "zod";
 import { isDrplaneError, ResourceInitError } from "../core/errors";
-import { checkWith } from "../core/schema";
 import { ensurePairing, getPairing, PAIRING, pairingState, removePairing } from "../vendors/vrg/pairing";
 import type { PairingRecord } from "../vendors/vrg/wire";
 import { durationMs, inputsOf, omitKeys, progress, timeoutsSchema, type Handler, type Props } from "./common";
 import {
   assertSameVrg,
+  checkVrg,
   connectionChanged,
   hostIpSchema,
   hostOf,
@@ -71,7 +71,7 @@ async function converge(inputs: Props, timeoutMs: number) {
 
 export const vrgPairingHandler: Handler = {
   async check(_olds, news) {
-    const { inputs, failures } = checkWith(schema(), news);
+    const { inputs, failures } = checkVrg(schema(), news);
     return {
       inputs: withName(inputs as Props, news),
       failures,

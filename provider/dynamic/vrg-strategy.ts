@@ -10,7 +10,6 @@
  */
 import { z } from "zod";
 import { isDrplaneError, ResourceInitError } from "../core/errors";
-import { checkWith } from "../core/schema";
 import {
   ensureStrategy,
   removeStrategy,
@@ -32,6 +31,7 @@ import {
 } from "./common";
 import {
   assertSameVrg,
+  checkVrg,
   connectionChanged,
   hostIpSchema,
   hostOf,
@@ -109,14 +109,15 @@ function schema() {
       const uuids = new Map<string, number>();
       const slots = new Map<number, number>();
       v.volumes.forEach((vol, i) => {
-        const firstUuid = uuids.get(vol.volUuid);
+        // UUIDs compare case-insensitively (the VRG refuses "A" beside "a" too, 10440306).
+        const firstUuid = uuids.get(vol.volUuid.toLowerCase());
         if (firstUuid !== undefined) {
           ctx.addIssue({
             code: "custom",
             path: ["volumes", i, "volUuid"],
             message: `duplicate volume UUID (also volumes[${firstUuid}]); the VRG refuses it (10440306)`,
           });
-        } else uuids.set(vol.volUuid, i);
+        } else uuids.set(vol.volUuid.toLowerCase(), i);
         if (vol.slot !== undefined) {
           const firstSlot = slots.get(vol.slot);
           if (firstSlot !== undefined) {
@@ -242,7 +243,7 @@ function liveInputs(recorded: Props, live: StrategyRecord): Props {
 
 export const vmDrStrategyHandler: Handler = {
   async check(_olds, news) {
-    const { inputs, failures } = checkWith(schema(), news);
+    const { inputs, failures } = checkVrg(schema(), news);
     return { inputs: withName(inputs as Props, news), failures };
   },
 

@@ -121,7 +121,7 @@ test("bad input fails in Check, one failure per property, with zero requests to 
   const byProperty = Object.fromEntries(bad.failures.map((f) => [f.property, f.reason]));
   assert.deepEqual(
     Object.keys(byProperty).sort(),
-    ["(inputs)", "agentIp", "agentPort", "volumes[0].slot", "volumes[0].volType"].sort(),
+    ["agentIp", "agentPort", "drExtra", "volumes[0].slot", "volumes[0].volType"].sort(),
     JSON.stringify(bad.failures),
   );
   assert.match(byProperty["volumes[0].volType"]!, /LOCALPOME, LUNPOME, NAS, DSWARE/);
