@@ -7,7 +7,7 @@ import type { Clock } from "../../provider/core/clock";
 import { clearStackCredentials, setStackCredentials } from "../../provider/core/credentials";
 import { closeAllAgents } from "../../provider/core/http";
 import { drainSessions } from "../../provider/core/session";
-import { VrgClient, type VrgConnection } from "../../provider/vendors/vrg/client";
+import { resetVersionCache, VrgClient, type VrgConnection } from "../../provider/vendors/vrg/client";
 import { resetKeyStyles } from "../../provider/vendors/vrg/key-style";
 import { resetLoginGuard } from "../../provider/vendors/vrg/login-guard";
 import { resetStrategyReaders } from "../../provider/vendors/vrg/strategy-reader";
@@ -36,6 +36,7 @@ export async function cleanSlate(): Promise<void> {
   resetLoginGuard();
   resetStrategyReaders();
   resetKeyStyles();
+  resetVersionCache();
   clearStackCredentials();
   await closeAllAgents();
 }

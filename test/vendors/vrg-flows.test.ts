@@ -97,7 +97,7 @@ test("a pairing that fails surfaces status 3 with its meaning; the next run pair
   pair.production.failNextPairing();
   await assert.rejects(ensurePairing({ client: prod, ...peer(), timeoutMs: 60_000 }), (err: unknown) => {
     assert.ok(isDrplaneError(err, "DRP_JOB_FAILED"));
-    assert.match(err.message, /pairing with .* failed \(status 3: pairing failed/);
+    assert.match(err.message, /pairing with .* failed: the VRG reports status 3 \(pairing failed/);
     assert.equal(err.meta.lastState, "failed");
     assert.match(err.message, /remedy: check that the peer VRG is up/);
     return true;

@@ -13,6 +13,7 @@ import { systemClock, type Clock } from "../../core/clock";
 import { resolveCredentials } from "../../core/credentials";
 import { AuthError, isDrplaneError, VendorError, type DrplaneError } from "../../core/errors";
 import { send, type HttpEndpoint, type HttpRequest, type TlsOptions } from "../../core/http";
+import { processWide } from "../../core/process-state";
 import { registerSecret } from "../../core/redact";
 import { withRetry } from "../../core/retry";
 import { withSession, type SessionHooks, type SessionRejected } from "../../core/session";
@@ -26,8 +27,10 @@ export const BASE_PATH = "/vrgservice";
 export const DEFAULT_API_VERSION = "v1.0";
 /** §3.1.2: token validity 600 000 ms. */
 export const TOKEN_VALIDITY_MS = 600_000;
-/** A token is not handed out again this close to its expiry. */
+/** A token is renewed this close to its expiry (or at 90 % of a shorter validity). */
 const TOKEN_MARGIN_MS = 60_000;
+/** The vendorCode of the (local, never sent) error that makes the session layer renew a token. */
+const TOKEN_DUE = "drplane:token-due";
 /** Keep an idle token this long before logging out, so bursts of calls share one login. */
 export const DEFAULT_LINGER_MS = 20_000;
 
@@ -59,7 +62,12 @@ export interface VrgSession {
   token: string;
   /** The VRG's unique id from the login answer (§3.1.2 `uuid`). */
   vrgUuid?: string;
+  /** The login answer's `validity` (§3.1.2; 600 000 ms when absent). */
   validityMs: number;
+  /** Clock time the token expires (validity counted from before the login was sent). */
+  expiresAt: number;
+  /** Clock time after which the token is renewed instead of used. */
+  renewAt: number;
 }
 
 export interface VrgCall {
@@ -83,11 +91,29 @@ export interface VrgResponse<T = unknown> {
   headers: Record<string, string>;
 }
 
-/** True for the VRG's "not logged in or timed out" (any status), or a 401 outside login. */
+/**
+ * True for the VRG's "not logged in or timed out" (any status), a 401 outside login, or a
+ * token due for renewal (found before sending anything).
+ */
 export const vrgSessionRejected: SessionRejected = (err) =>
   isDrplaneError(err, "DRP_AUTH") &&
   err.meta.operation !== "login" &&
-  (err.meta.vendorCode === CODE.notLoggedIn || err.meta.httpStatus === 401);
+  (err.meta.vendorCode === CODE.notLoggedIn ||
+    err.meta.vendorCode === TOKEN_DUE ||
+    err.meta.httpStatus === 401);
+
+/** `apiVersion: "auto"`: the version list is fetched once per process and VRG. */
+function versionCache(): Map<string, Promise<{ version: string; loginPath: string }>> {
+  return processWide(
+    "vrg.api-versions",
+    () => new Map<string, Promise<{ version: string; loginPath: string }>>(),
+  );
+}
+
+/** Forget the fetched version lists (tests). */
+export function resetVersionCache(): void {
+  versionCache().clear();
+}
 
 export function sha256Hex(text: string): string {
   return createHash("sha256").update(text, "utf8").digest("hex");
@@ -113,8 +139,6 @@ export class VrgClient {
   private acceptHeader(version: string): string {
     return `application/json;version=${version};charset=UTF-8`;
   }
-
-  private apiVersionCache?: Promise<{ version: string; loginPath: string }>;
 
   /** One HTTP call with the seed's headers; maps error bodies; no session handling. */
   async send<T>(opts: VrgCall, token?: string): Promise<VrgResponse<T>> {
@@ -166,9 +190,20 @@ export class VrgClient {
     );
   }
 
-  /** Runs `fn` with the shared session of this VRG and account. */
+  /**
+   * Runs `fn` with the shared session of this VRG and account. A token past its renewal point
+   * (from the login answer's validity) is not used: the session layer logs in again first.
+   */
   withSession<T>(fn: (session: VrgSession) => Promise<T>): Promise<T> {
-    return withSession(this.sessionKey, this.sessionHooks(), fn, vrgSessionRejected);
+    const checked = async (s: VrgSession): Promise<T> => {
+      if (this.clock.now() >= s.renewAt) {
+        throw new AuthError(`VRG ${this.origin}: token due for renewal`, {
+          meta: { vendor: "vrg", operation: "renewToken", vendorCode: TOKEN_DUE },
+        });
+      }
+      return fn(s);
+    };
+    return withSession(this.sessionKey, this.sessionHooks(), checked, vrgSessionRejected);
   }
 
   /** The VRG's uuid (from the shared login; no extra request once logged in). */
@@ -181,7 +216,6 @@ export class VrgClient {
       login: () => this.login(),
       logout: (s) => this.logout(s),
       lingerMs: this.connection.lingerMs ?? DEFAULT_LINGER_MS,
-      maxAgeMs: TOKEN_VALIDITY_MS - TOKEN_MARGIN_MS,
     };
   }
 
@@ -201,7 +235,10 @@ export class VrgClient {
   private resolvedVersion(): Promise<{ version: string; loginPath: string }> {
     const wanted = this.connection.apiVersion ?? DEFAULT_API_VERSION;
     if (wanted !== "auto") return Promise.resolve({ version: wanted, loginPath: "/session" });
-    this.apiVersionCache ??= withRetry(() => this.versions(), { clock: this.clock }).then(
+    const cache = versionCache();
+    const cached = cache.get(this.origin);
+    if (cached) return cached;
+    const fetched = withRetry(() => this.versions(), { clock: this.clock }).then(
       (list) => {
         const last = list.filter((v) => v.version).at(-1);
         if (!last) {
@@ -214,11 +251,12 @@ export class VrgClient {
         return { version: last.version, loginPath };
       },
       (err: unknown) => {
-        this.apiVersionCache = undefined;
+        if (cache.get(this.origin) === fetched) cache.delete(this.origin);
         throw err;
       },
     );
-    return this.apiVersionCache;
+    cache.set(this.origin, fetched);
+    return fetched;
   }
 
   private get account(): string {
@@ -239,6 +277,7 @@ export class VrgClient {
     const account = `${this.origin}|${username}`;
     assertMayLogin(account, authKey, this.clock.now());
     const { loginPath } = await this.resolvedVersion();
+    const sentAt = this.clock.now();
     let res: VrgResponse;
     try {
       res = await withRetry(
@@ -270,7 +309,15 @@ export class VrgClient {
     registerSecret(token);
     recordSuccess(account);
     const info = loginWire.fromWire(res.body);
-    return { token, vrgUuid: info.vrgUuid, validityMs: info.validityMs ?? TOKEN_VALIDITY_MS };
+    const validityMs = info.validityMs && info.validityMs > 0 ? info.validityMs : TOKEN_VALIDITY_MS;
+    const margin = Math.min(TOKEN_MARGIN_MS, validityMs / 10);
+    return {
+      token,
+      vrgUuid: info.vrgUuid,
+      validityMs,
+      expiresAt: sentAt + validityMs,
+      renewAt: sentAt + validityMs - margin,
+    };
   }
 
   private loginFailure(err: unknown, account: string, authKey: string, username: string): unknown {
@@ -293,8 +340,12 @@ export class VrgClient {
     return wrapped;
   }
 
-  /** DELETE /session (§3.1.3); best effort (a 10440205 "logout failed" is ignored). */
+  /**
+   * DELETE /session (§3.1.3); best effort (a 10440205 "logout failed" is ignored). A token
+   * past its validity is already gone on the VRG: nothing is sent.
+   */
   async logout(session: VrgSession): Promise<void> {
+    if (this.clock.now() >= session.expiresAt) return;
     await this.send(
       { method: "DELETE", path: "/session", operation: "logout", idempotent: true, auth: false },
       session.token,

@@ -72,7 +72,8 @@ export function classifyPairing(record: PairingRecord, peer: PairingRequest): Po
       return {
         status: "failure",
         state: s.name,
-        message: `pairing with ${where} failed (status 3: ${s.meaning})`,
+        // The waiter's message opens with "pairing with <peer> failed": say only what the VRG says.
+        message: `the VRG reports status 3 (${s.meaning})`,
         meta: {
           remedy:
             "check that the peer VRG is up and that its peer-VRG network (netinfo type 2) is reachable on that address and port",

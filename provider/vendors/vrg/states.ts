@@ -22,6 +22,14 @@ export const VOLUME_STATUS = {
   6: { name: "deleteFailed", meaning: "deletion failed (delete again with delFlag 2, force)" },
 } as const;
 
+/** What to do about a DR volume in an error state (shown as the remedy of a failed wait). */
+export const VOLUME_REMEDY: Readonly<Record<number, string>> = {
+  2: "the DR volume at volumeUrl must exist on the DR site and be reachable by the writeagent: repair it and run again, or declare another volumeUrl (that replaces the strategy)",
+  3: "declare the volType the DR volume really has (a changed volType replaces the strategy)",
+  4: "the DR volume is configured on another VRG: delete that VRG's strategy for it, or declare another volumeUrl",
+  6: 'a deletion failed on the VRG: set deleteMode "forceOnFailure" (or "force") and destroy again, or run up to set the strategy again',
+};
+
 /** vmdrstatus status and the drStatus a deletion answers with (§3.6, §3.8.4). */
 export const DR_STATUS = {
   1: { name: "incrementalQueue", meaning: "incremental (queue)" },

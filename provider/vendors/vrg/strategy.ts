@@ -9,7 +9,7 @@ import { ConflictError, isDrplaneError, JobFailedError, NotFoundError } from "..
 import { poll, type PollVerdict } from "../../core/poll";
 import { createOnce } from "../../core/retry";
 import type { VrgClient } from "./client";
-import { describeCode, DR_STATUS, VOLUME_STATUS } from "./states";
+import { describeCode, DR_STATUS, VOLUME_REMEDY, VOLUME_STATUS } from "./states";
 import { invalidateStrategies, readStrategy } from "./strategy-reader";
 import {
   deleteStrategyWire,
@@ -147,11 +147,15 @@ export function classifyStrategy(record: StrategyRecord | undefined, spec: Strat
     volumes: record.volumes.filter((v) => spec.volumes.some((s) => s.volUuid === v.volUuid)),
   });
   if (errors.length) {
+    const remedies = [...new Set(errors.map((e) => VOLUME_REMEDY[e.status ?? 0]).filter(Boolean))];
     return {
       status: "failure",
       state: errors.map((e) => e.state).join(", "),
       message: formatVolumes(errors),
-      meta: { vendorDetail: Object.fromEntries(errors.map((e) => [e.volUuid, String(e.status)])) },
+      meta: {
+        vendorDetail: Object.fromEntries(errors.map((e) => [e.volUuid, String(e.status)])),
+        ...(remedies.length ? { remedy: remedies.join("; ") } : {}),
+      },
     };
   }
   if (missing.length)
@@ -206,7 +210,7 @@ export async function waitForStrategy(
   const verdict = classifyStrategy(first, strategy);
   if (verdict.status === "success" && first) return first;
   if (verdict.status === "failure")
-    throw failure(what, verdict.message, verdict.meta?.vendorDetail, verdict.state);
+    throw failure(what, verdict.message, verdict.meta?.vendorDetail, verdict.state, verdict.meta?.remedy);
   const r = await poll<StrategyRecord | undefined>({
     what,
     describe: () => readStrategy(client, strategy.vmUuid, { fresh: true }),
@@ -224,6 +228,7 @@ function failure(
   message: string,
   detail: Record<string, string> | undefined,
   state: string,
+  remedy?: string,
 ): JobFailedError {
   return new JobFailedError(`${what} failed: ${message}`, {
     meta: {
@@ -231,6 +236,7 @@ function failure(
       operation: "queryVmStrategy",
       lastState: state,
       ...(detail ? { vendorDetail: detail } : {}),
+      ...(remedy ? { remedy } : {}),
     },
   });
 }
