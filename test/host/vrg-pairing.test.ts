@@ -155,7 +155,10 @@ test("a pairing that fails is recorded (ErrorResourceInitFailed) with status 3 a
   pair.production.failNextPairing();
   await assert.rejects(host.create(URN, await checked(URN, {}, pairing())), (err: unknown) => {
     assert.ok(err instanceof InitFailedError, String(err));
-    assert.match(err.reasons.join("\n"), /pairing with \S+ failed: the VRG reports status 3 \(pairing failed/);
+    assert.match(
+      err.reasons.join("\n"),
+      /pairing with \S+ failed: the VRG reports status 3 \(pairing failed/,
+    );
     assert.equal(err.properties.state, "failed");
     assert.equal(typeof err.properties.__provider, "string");
     return true;
