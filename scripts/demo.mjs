@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run demo [-- --serve]`: launches test/host/demo.ts (TypeScript, through tsx) with the
+// `npm run demo [-- --serve]`: launches test/engine/demo.ts (TypeScript, through tsx) with the
 // given arguments and forwards its exit code. See that file for what the demo does.
 import { spawnSync } from "node:child_process";
 import path from "node:path";
@@ -9,9 +9,13 @@ import { fileURLToPath } from "node:url";
 process.on("SIGINT", () => {});
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const run = spawnSync(process.execPath, ["--import", "tsx", "test/host/demo.ts", ...process.argv.slice(2)], {
-  cwd: root,
-  stdio: "inherit",
-});
+const run = spawnSync(
+  process.execPath,
+  ["--import", "tsx", "test/engine/demo.ts", ...process.argv.slice(2)],
+  {
+    cwd: root,
+    stdio: "inherit",
+  },
+);
 if (run.error) console.error(run.error.message);
 process.exit(run.status ?? 1);
