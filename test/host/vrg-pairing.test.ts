@@ -201,3 +201,32 @@ test("the host output names the resources' progress and never the password", asy
   assert.match(host.output, /drplane VrgPairing\/prod-to-dr: pairing with .* requested/);
   assert.ok(!host.output.includes(DEFAULT_VRG_PASSWORD));
 });
+
+test("default settings pair, through the host, with a VRG that reads the seed's snake_case vrgmap sample", async () => {
+  const snake = await startVrgPair({ common: { pairingMs: 300, vrgmapKeyStyle: "snake" } });
+  try {
+    const peer = snake.dr.replicationAddress;
+    const inputs = await checked(
+      URN,
+      {},
+      pairing({
+        connection: { endpoint: snake.production.url, profile: "prod" },
+        peerIp: peer.ip,
+        peerPort: peer.port,
+      }),
+    );
+    const r = await host.create(URN, inputs);
+    assert.equal(r.properties.status, 1);
+    assert.equal(snake.production.pairing().dstIp, peer.ip);
+    const posts = snake.production.server.requests("POST /vrgservice/vrgmap");
+    assert.deepEqual(
+      posts.map((e) => e.status),
+      [400, 200],
+      "camelCase refused (10440101) before anything changed, then snake_case",
+    );
+    await host.delete(r.id, URN, r.properties);
+    assert.equal(snake.production.pairing().status, 4);
+  } finally {
+    await snake.stop();
+  }
+});
