@@ -24,60 +24,36 @@ import * as path from "node:path";
 import { installProgram, packPackage } from "./program-dir";
 import { EngineStack, type CommandResult, type Op } from "./stack";
 import { pulumiBinDir } from "./cli";
-import { REPO_ROOT } from "../host/stage";
-import { SEED_LOCAL, SEED_REMOTE, startHitachiPair, type HitachiPair } from "../sim/hitachi";
 import {
-  DEFAULT_VRG_PASSWORD,
-  DEFAULT_VRG_USER,
-  PAIR_STATUS,
-  VOL_STATUS,
-  startVrgPair,
-  type VrgPair,
-  type VrgSim,
-  type VrgVmSpec,
-} from "../sim/vrg";
+  ALARM_RECEIVER,
+  ERP_VM,
+  RESOURCES,
+  SEED_CREDENTIALS as CREDENTIALS,
+  VRG_TIMINGS,
+  configureStack,
+  pairingOf,
+  registrationsOn,
+  sessionsOf,
+  startDrSite,
+  strategiesOf,
+  trapOf,
+  type DrSite,
+  type ResourceName as Name,
+} from "./dr-site";
+import { REPO_ROOT } from "../host/stage";
+import { startHitachiPair } from "../sim/hitachi";
+import { PAIR_STATUS, VOL_STATUS, startVrgPair, type VrgSim } from "../sim/vrg";
 
 type Mode = "preview" | "up" | "refresh" | "destroy";
 /** A second address of the remote array (as if it had another REST port), for the move drift. */
 const ALIAS_PORT = 23451;
 const JOB_MS = 2500;
-/** VRG simulator timings (its clock is the real one): pairing, DR volume setting, deletion. */
-const VRG_TIMINGS = { pairingMs: 3000, volumeSetMs: 2000, deleteMs: 2000 };
 /**
  * After each command the engine stops the provider host (SIGINT, then a kill 5 s later); the
  * host logs out its lingering VRG tokens in that window. The final check allows this long for
  * the logouts to arrive.
  */
 const LOGOUT_WAIT_MS = 10_000;
-/** Where the example's VrgAlarmServer resources point (a documentation address, TEST-NET-1). */
-const ALARM_RECEIVER = { ip: "192.0.2.162", port: 162 };
-
-/**
- * The VM examples/dr-topology/index.ts protects (same UUIDs and slots): it must exist on the
- * simulated platform. Each simulated VRG refuses a strategy for a VM it was not told about
- * (10440400) or a volume that is not one of the VM's disks (requireDeclaredVms), the DR VRG
- * included, so the VM is declared on both (VrgPair.addVm).
- */
-const ERP_VM: VrgVmSpec = {
-  uuid: "4d1f0c5e-8a4b-4f7e-9d2a-1c3b5e7f9a0b",
-  id: "i-0000002A",
-  name: "erp",
-  volumes: [
-    { uuid: "0b4d2f6a-51c3-4e8d-9a7b-3c2e1f0d9a01", seqNum: 1 },
-    { uuid: "0b4d2f6a-51c3-4e8d-9a7b-3c2e1f0d9a02", seqNum: 2 },
-  ],
-};
-
-const CREDENTIALS = {
-  local: { username: Object.keys(SEED_LOCAL.users)[0]!, password: Object.values(SEED_LOCAL.users)[0]! },
-  remote: { username: Object.keys(SEED_REMOTE.users)[0]!, password: Object.values(SEED_REMOTE.users)[0]! },
-  "vrg-prod": { username: DEFAULT_VRG_USER, password: DEFAULT_VRG_PASSWORD },
-  "vrg-dr": { username: DEFAULT_VRG_USER, password: DEFAULT_VRG_PASSWORD },
-};
-
-/** The example's resources (logical names), in the order the summary lists them. */
-const RESOURCES = ["site-link", "prod-to-dr", "erp-prod", "erp-dr", "prod-traps", "dr-traps"] as const;
-type Name = (typeof RESOURCES)[number];
 /**
  * What must happen to each resource in one command: its operation, the operation and its
  * failure, or "not run" (never registered: a resource it depends on failed).
@@ -89,11 +65,6 @@ function expect(all: Op, except: Partial<Expected> = {}): Expected {
   return Object.fromEntries(RESOURCES.map((n) => [n, except[n] ?? all])) as Expected;
 }
 
-interface Simulators {
-  hitachi: HitachiPair;
-  vrg: VrgPair;
-}
-
 /** Everything the demo and the CLI printed (the final check looks for passwords in it). */
 const printed: string[] = [];
 const say = (line = "") => {
@@ -102,8 +73,6 @@ const say = (line = "") => {
 };
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const nameOf = (codes: Record<string, number>, code: number) =>
-  Object.entries(codes).find(([, c]) => c === code)?.[0] ?? String(code);
 
 interface StepRecord {
   title: string;
@@ -141,7 +110,7 @@ class Demo {
   readonly cliOutput: string[] = [];
 
   constructor(
-    private readonly sims: Simulators,
+    private readonly site: DrSite,
     readonly stack: EngineStack,
   ) {}
 
@@ -201,87 +170,11 @@ class Demo {
   }
 
   registrationsOn(side: "local" | "remote"): string {
-    const list = this.sims.hitachi[side].registrations();
-    return list.map((r) => `${r.storageDeviceId}@${r.restServerIp}:${r.restServerPort}`).join(", ") || "none";
+    return registrationsOn(this.site, side);
   }
-}
-
-// ---- what the VRG simulators hold, for checks and drift lines --------------------------------
-
-function pairingOf(vrg: VrgSim): string {
-  const p = vrg.pairing();
-  const peer =
-    p.dstIp === undefined ? "" : ` with ${p.dstIp}:${p.dstPort}${p.mirrored ? " (its peer's view)" : ""}`;
-  return `${p.status} ${nameOf(PAIR_STATUS, p.status)}${peer}`;
-}
-
-function strategiesOf(vrg: VrgSim): string {
-  const list = vrg.strategies().map((s) => {
-    const role = s.flag === 1 ? "production" : "dr";
-    const vols = s.volList.map((v) =>
-      s.flag === 2 ? `slot ${v.seqNum} ${nameOf(VOL_STATUS, v.volStatus)}` : `slot ${v.seqNum}`,
-    );
-    return `${s.vmName ?? s.vmUuid} ${role} [${vols.join(", ")}]${s.deleting ? " deleting" : ""}`;
-  });
-  return list.join("; ") || "none";
-}
-
-function trapOf(vrg: VrgSim): string {
-  const t = vrg.trapInfo;
-  return t ? `${t.ip}:${t.port}` : "none";
-}
-
-function sessionsOf(vrg: VrgSim): string {
-  const c = vrg.counters;
-  return `${c.liveTokens} live, ${c.logins} logins, ${c.logouts} logouts`;
 }
 
 // ---- the demo ---------------------------------------------------------------------------------
-
-async function startSimulators(): Promise<Simulators> {
-  const [hitachi, vrg] = await Promise.allSettled([
-    startHitachiPair({
-      common: { jobDurationMs: JOB_MS },
-      remote: { aliases: [`127.0.0.1:${ALIAS_PORT}`] },
-    }),
-    startVrgPair({ common: VRG_TIMINGS }),
-  ]);
-  if (hitachi.status === "rejected" || vrg.status === "rejected") {
-    if (hitachi.status === "fulfilled") await hitachi.value.stop();
-    if (vrg.status === "fulfilled") await vrg.value.stop();
-    throw hitachi.status === "rejected" ? hitachi.reason : (vrg as PromiseRejectedResult).reason;
-  }
-  vrg.value.addVm(ERP_VM);
-  return { hitachi: hitachi.value, vrg: vrg.value };
-}
-
-async function stopSimulators(sims: Simulators): Promise<void> {
-  await Promise.allSettled([sims.hitachi.stop(), sims.vrg.stop()]);
-}
-
-/** The example's stack config pointing at the simulators (no secrets: those go to the host). */
-function programConfig(sims: Simulators): Record<string, string> {
-  const peer = sims.vrg.dr.replicationAddress;
-  return {
-    localEndpoint: sims.hitachi.local.url,
-    remoteEndpoint: sims.hitachi.remote.url,
-    prodVrgEndpoint: sims.vrg.production.url,
-    drVrgEndpoint: sims.vrg.dr.url,
-    drVrgPeerIp: peer.ip,
-    drVrgPeerPort: String(peer.port),
-    alarmReceiverIp: ALARM_RECEIVER.ip,
-    alarmReceiverPort: String(ALARM_RECEIVER.port),
-  };
-}
-
-/** Sets up the stack as a user would: endpoints as plain config, passwords as secrets. */
-async function configureStack(stack: EngineStack, sims: Simulators): Promise<void> {
-  for (const [key, value] of Object.entries(programConfig(sims))) await stack.setConfig(key, value);
-  for (const [profile, c] of Object.entries(CREDENTIALS)) {
-    await stack.setConfig(`drplane:credentials.${profile}.username`, c.username);
-    await stack.setConfig(`drplane:credentials.${profile}.password`, c.password, true);
-  }
-}
 
 async function demo(): Promise<number> {
   const started = Date.now();
@@ -299,7 +192,7 @@ async function demo(): Promise<number> {
     `program: examples/dr-topology copied to ${programDir}, npm install of the tarball ${seconds(Date.now() - t)}`,
   );
 
-  const sims = await startSimulators();
+  const sims = await startDrSite({ remoteAliases: [`127.0.0.1:${ALIAS_PORT}`], jobDurationMs: JOB_MS });
   const { hitachi, vrg } = sims;
   let demo: Demo | undefined;
   let failed = false;
@@ -344,7 +237,7 @@ async function demo(): Promise<number> {
     failed = true;
     say(`\nsetup failed: ${err instanceof Error ? err.message : String(err)}`);
   } finally {
-    await stopSimulators(sims);
+    await sims.stop();
   }
 
   const steps = demo?.steps ?? [];
@@ -361,7 +254,7 @@ async function demo(): Promise<number> {
 }
 
 /** The steps; each throws when the operations or the systems are not as expected. */
-async function scenario(d: Demo, sims: Simulators): Promise<void> {
+async function scenario(d: Demo, sims: DrSite): Promise<void> {
   const { hitachi, vrg } = sims;
   const { production, dr } = vrg;
   const remoteId = hitachi.remote.storageDeviceId;
