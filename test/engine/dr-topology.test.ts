@@ -7,7 +7,7 @@
  * each `__provider` a small shell that requires only pulumi-drplane/dynamic.
  */
 import { after, before, describe, test } from "node:test";
-import assert from "node:assert/strict";
+import * as assert from "node:assert/strict";
 import * as path from "node:path";
 import { installProgram } from "./program-dir";
 import { EngineStack, type CommandResult } from "./stack";
