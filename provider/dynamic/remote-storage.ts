@@ -8,13 +8,9 @@ import { z } from "zod";
 import { isDrplaneError, ResourceInitError } from "../core/errors";
 import { checkWith, containsUnknown } from "../core/schema";
 import { HitachiClient } from "../vendors/hitachi/client";
-import {
-  ensureRemoteStorage,
-  findRegistration,
-  removeRemoteStorage,
-  resolveIdentity,
-  type RemoteStorageResult,
-} from "../vendors/hitachi/remote-storage";
+import { ensureRemoteStorage, resolveIdentity, type RemoteStorageResult } from "../vendors/hitachi/register";
+import { findRegistration } from "../vendors/hitachi/remote-storage";
+import { removeRemoteStorage } from "../vendors/hitachi/remove";
 import {
   connectionSchema,
   declaredInputs,

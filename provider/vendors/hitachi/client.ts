@@ -6,12 +6,12 @@
  */
 import { systemClock, type Clock } from "../../core/clock";
 import { resolveCredentials } from "../../core/credentials";
-import { AuthError, InputError, isDrplaneError, VendorError } from "../../core/errors";
+import { AuthError, InputError, isDrplaneError, TransientError, VendorError } from "../../core/errors";
 import { send, type HttpEndpoint, type HttpRequest, type TlsOptions } from "../../core/http";
 import { poll, type PollResult } from "../../core/poll";
 import { registerSecret } from "../../core/redact";
-import { withRetry } from "../../core/retry";
-import { withSession, type SessionHooks } from "../../core/session";
+import { backoffDelay, withRetry } from "../../core/retry";
+import { rejectedBy401, withSession, type SessionHooks } from "../../core/session";
 import { hitachiHttpError } from "./errors";
 import { classifyHitachiJob, type HitachiJob } from "./jobs";
 
@@ -54,6 +54,36 @@ export interface JobWaitOptions {
   timeoutMs: number;
   clock?: Clock;
   onState?: (state: string, elapsedMs: number) => void;
+  /** Runs before each poll (e.g. keeping the remote session alive). */
+  beforePoll?: () => Promise<void>;
+}
+
+export interface SessionOptions {
+  /**
+   * Clock time until which a login refused with 503 (the 64-session cap, or busy) is retried
+   * with backoff. Without it, the default attempt cap applies.
+   */
+  deadline?: number;
+  onProgress?: (message: string) => void;
+}
+
+/** Clock time of the last call we made with a session (shared by every client). */
+const lastUse = new WeakMap<HitachiSession, number>();
+/** Sessions left for the array to expire: never logged out by us (a job may still need them). */
+const abandoned = new WeakSet<HitachiSession>();
+/** Which session's `Authorization` an array rejected with 401 (to replace only that one). */
+const rejectedSession = new WeakMap<object, string>();
+
+/** Network failures that mean the server (or something between) dropped the connection. */
+const RESET_CODES = new Set(["ECONNRESET", "EPIPE", "UND_ERR_SOCKET", "UND_ERR_CLOSED"]);
+
+function networkCode(err: unknown): string | undefined {
+  for (let e: unknown = err, depth = 0; e && typeof e === "object" && depth < 4; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && !code.startsWith("DRP_")) return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
 }
 
 export class HitachiClient {
@@ -85,12 +115,28 @@ export class HitachiClient {
         timeoutMs: opts.timeoutMs,
         vendor: "hitachi",
         operation: opts.operation,
+      }).catch((err: unknown) => {
+        throw this.describeNetworkError(err, opts.operation);
       });
-      if (res.status >= 400)
-        throw hitachiHttpError(opts.operation, res.status, res.body, res.text, res.headers);
+      if (opts.session && res.status !== 401) lastUse.set(opts.session, this.clock.now());
+      if (res.status >= 400) {
+        const err = hitachiHttpError(opts.operation, res.status, res.body, res.text, res.headers);
+        if (res.status === 401 && opts.session) rejectedSession.set(err, opts.session.token);
+        throw err;
+      }
       return res;
     };
     return opts.idempotent ? withRetry(once, { clock: this.clock }) : once();
+  }
+
+  /** "connection reset by <endpoint> during <operation>" instead of a bare socket code. */
+  private describeNetworkError(err: unknown, operation: string): unknown {
+    const code = networkCode(err);
+    if (!isDrplaneError(err, "DRP_TRANSIENT") || !code || !RESET_CODES.has(code)) return err;
+    return new TransientError(
+      `connection reset by ${new URL(this.connection.endpoint).origin} during ${operation} (${code})`,
+      { cause: err, meta: err.meta },
+    );
   }
 
   /** GET configuration/version, checked against the seed's minimum (1.3). */
@@ -124,29 +170,23 @@ export class HitachiClient {
     return version;
   }
 
-  private sessionHooks(): SessionHooks<HitachiSession> {
+  private sessionHooks(opts: SessionOptions): SessionHooks<HitachiSession> {
     return {
-      login: () => this.login(),
-      logout: (s) => this.logout(s),
+      login: () => this.login(opts),
+      logout: (s) => (abandoned.has(s) ? Promise.resolve() : this.logout(s)),
       lingerMs: 0,
     };
   }
 
-  /** Creates a session with Basic auth. A rejected password is never retried. */
-  async login(): Promise<HitachiSession> {
+  /**
+   * Creates a session with Basic auth. A rejected password is never retried. A 503 (the array
+   * at its 64-session cap, or busy) is waited out with backoff until `opts.deadline`.
+   */
+  async login(opts: SessionOptions = {}): Promise<HitachiSession> {
     const { username, password } = resolveCredentials(this.connection.profile, this.connection.username);
     const basic = Buffer.from(`${username}:${password}`).toString("base64");
     registerSecret(basic);
-    const res = await this.call<HitachiSession>({
-      method: "POST",
-      path: "/v1/objects/sessions",
-      body: { aliveTime: this.connection.aliveTimeSeconds ?? 300 },
-      headers: { authorization: `Basic ${basic}` },
-      operation: "login",
-      // Session creation has no side effect worth protecting except the 64-session cap, so
-      // transient failures (503 at the cap) are retried; a 401 is an AuthError and is not.
-      idempotent: true,
-    }).catch((err: unknown) => {
+    const res = await this.createSession(basic, opts).catch((err: unknown) => {
       if (isDrplaneError(err, "DRP_AUTH")) {
         throw new AuthError(
           `Hitachi ${this.connection.endpoint} rejected the credentials of profile "${this.connection.profile}" (user ${username})`,
@@ -162,7 +202,94 @@ export class HitachiClient {
       throw err;
     });
     registerSecret(res.body.token);
-    return { token: res.body.token, sessionId: res.body.sessionId };
+    const session = { token: res.body.token, sessionId: res.body.sessionId };
+    lastUse.set(session, this.clock.now());
+    return session;
+  }
+
+  /**
+   * POST sessions. Transient failures get the usual few retries; a 503 (the 64-session cap, or
+   * busy) is then waited out with backoff until `opts.deadline`, with a progress line.
+   */
+  private async createSession(basic: string, opts: SessionOptions): Promise<{ body: HitachiSession }> {
+    const origin = new URL(this.connection.endpoint).origin;
+    let reported: number | undefined;
+    const report = (delayMs: number) => {
+      const now = this.clock.now();
+      if (reported !== undefined && now - reported < 60_000) return;
+      reported = now;
+      const left =
+        opts.deadline !== undefined ? `, for up to ${Math.round((opts.deadline - now) / 1000)} s more` : "";
+      opts.onProgress?.(
+        `${origin} is at its session limit (HTTP 503 on login); waiting ${Math.max(1, Math.round(delayMs / 1000))} s and trying again${left}`,
+      );
+    };
+    const request = () =>
+      this.call<HitachiSession>({
+        method: "POST",
+        path: "/v1/objects/sessions",
+        body: { aliveTime: this.aliveTimeSeconds },
+        headers: { authorization: `Basic ${basic}` },
+        operation: "login",
+        // No side effect worth protecting; a 401 is an AuthError and is never retried.
+        idempotent: false,
+      });
+    for (let round = 1; ; round++) {
+      try {
+        return await withRetry(request, {
+          clock: this.clock,
+          ...(opts.deadline !== undefined ? { deadline: opts.deadline } : {}),
+          onRetry: (err, _attempt, delayMs) => {
+            if (err.meta.httpStatus === 503) report(delayMs);
+          },
+        });
+      } catch (err) {
+        const atCap = isDrplaneError(err, "DRP_TRANSIENT") && err.meta.httpStatus === 503;
+        if (!atCap || opts.deadline === undefined) throw err;
+        const delay = backoffDelay(round + 4, {}, err.meta.retryAfterMs);
+        if (this.clock.now() + delay > opts.deadline) throw err;
+        report(delay);
+        await this.clock.sleep(delay);
+      }
+    }
+  }
+
+  get aliveTimeSeconds(): number {
+    return this.connection.aliveTimeSeconds ?? 300;
+  }
+
+  /**
+   * Keeps `session` from idling out while a job on another array needs it: when it has not been
+   * used for a third of its aliveTime, a cheap authenticated GET (`sessions/{id}`, as Cinder
+   * uses to test liveness) refreshes it. Best effort: a failure is reported, not thrown.
+   */
+  async keepAlive(session: HitachiSession, onProgress?: (message: string) => void): Promise<void> {
+    const last = lastUse.get(session) ?? 0;
+    if (this.clock.now() - last < (this.aliveTimeSeconds * 1000) / 3) return;
+    try {
+      await this.call({
+        method: "GET",
+        path: `/v1/objects/sessions/${session.sessionId}`,
+        session,
+        operation: "keepSessionAlive",
+        idempotent: true,
+      });
+    } catch (err) {
+      lastUse.set(session, this.clock.now()); // do not hammer a failing server on every poll
+      onProgress?.(
+        `could not keep the session on ${new URL(this.connection.endpoint).origin} alive: ${
+          isDrplaneError(err) ? err.summary : String(err)
+        }`,
+      );
+    }
+  }
+
+  /**
+   * Leaves `session` for the array to expire: it is not logged out when released, because a
+   * job we started (that outlives this run) still needs it.
+   */
+  abandon(session: HitachiSession): void {
+    abandoned.add(session);
   }
 
   async logout(session: HitachiSession): Promise<void> {
@@ -175,9 +302,38 @@ export class HitachiClient {
     });
   }
 
-  /** Runs `fn` with a shared session; it is discarded when the last user is done. */
-  withSession<T>(fn: (session: HitachiSession) => Promise<T>): Promise<T> {
-    return withSession(this.sessionKey, this.sessionHooks(), fn);
+  /**
+   * Runs `fn` with a shared session; it is discarded when the last user is done. It is
+   * replaced (and `fn` replayed) only when this array rejected this session with 401: a 401
+   * from another array, inside a nested withSession, is not ours to act on.
+   */
+  withSession<T>(fn: (session: HitachiSession) => Promise<T>, opts: SessionOptions = {}): Promise<T> {
+    let current: HitachiSession | undefined;
+    return withSession(
+      this.sessionKey,
+      this.sessionHooks(opts),
+      (session) => {
+        current = session;
+        return fn(session);
+      },
+      (err) =>
+        rejectedBy401(err) &&
+        typeof err === "object" &&
+        err !== null &&
+        rejectedSession.get(err) === current?.token,
+    );
+  }
+
+  /** GET /v1/objects/jobs/{id} (seed 000 step 3). */
+  async getJob(session: HitachiSession, jobId: number | string): Promise<HitachiJob> {
+    const res = await this.call<HitachiJob>({
+      method: "GET",
+      path: `/v1/objects/jobs/${encodeURIComponent(String(jobId))}`,
+      session,
+      operation: "getJob",
+      idempotent: true,
+    });
+    return res.body;
   }
 
   /** Waits for an asynchronous job to reach Completed; throws JobFailedError on Failed. */
@@ -191,16 +347,10 @@ export class HitachiClient {
     return poll<HitachiJob>({
       what: `Hitachi job ${job.jobId} (${opts.what})`,
       jobId: String(job.jobId),
-      describe: async () =>
-        (
-          await this.call<HitachiJob>({
-            method: "GET",
-            path: `/v1/objects/jobs/${job.jobId}`,
-            session,
-            operation: "getJob",
-            idempotent: true,
-          })
-        ).body,
+      describe: async () => {
+        await opts.beforePoll?.();
+        return this.getJob(session, job.jobId);
+      },
       classify: classifyHitachiJob,
       timeoutMs: opts.timeoutMs,
       clock: opts.clock ?? this.clock,
