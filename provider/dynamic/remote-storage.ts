@@ -4,6 +4,7 @@
  * remote id); settings that only affect our client (TLS, timeouts, deletion mode) update
  * in place; credentials are never a diff.
  */
+import { existsSync } from "node:fs";
 import { z } from "zod";
 import { isDrplaneError, ResourceInitError } from "../core/errors";
 import { checkWith, containsUnknown } from "../core/schema";
@@ -15,11 +16,11 @@ import {
   connectionSchema,
   declaredInputs,
   durationMs,
+  durationSchema,
   inputsOf,
   omitKeys,
   progress,
   same,
-  timeoutsSchema,
   type ConnectionInput,
   type Handler,
   type Props,
@@ -29,11 +30,55 @@ import {
 export const KIND = "RemoteStorage";
 const DEFAULT_TIMEOUT_MS = 20 * 60_000;
 
+/** Why an endpoint is not just scheme://host[:port], or undefined when it is. */
+function endpointProblem(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return undefined; // the URL check reports it
+  }
+  if (url.username || url.password)
+    return "must not contain a user name or password: give credentials through the profile";
+  if (url.pathname !== "/" && url.pathname !== "") return "must be scheme://host[:port] only, without a path";
+  if (url.search || url.hash || value.includes("?") || value.includes("#"))
+    return "must be scheme://host[:port] only, without a query or fragment";
+  if (url.port === "0") return "port must be from 1 to 65535";
+  return undefined;
+}
+
+/** The connection of one array, stricter than the shared schema (see check's rules). */
+function hitachiConnection() {
+  return z
+    .object({
+      ...connectionSchema.shape,
+      endpoint: connectionSchema.shape.endpoint.superRefine((value, ctx) => {
+        const problem = endpointProblem(value);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      }),
+      caBundle: connectionSchema.shape.caBundle.refine(
+        (value) => value === undefined || value.includes("-----BEGIN") || existsSync(value),
+        "no such file: give PEM text or the path of a PEM file (relative to the Pulumi project)",
+      ),
+    })
+    .strict();
+}
+
+const positiveDuration = durationSchema.refine((v) => durationMs(v, 1) > 0, "must be longer than 0");
+
+function origin(endpoint: string): string | undefined {
+  try {
+    return new URL(endpoint).origin;
+  } catch {
+    return undefined;
+  }
+}
+
 function schema() {
   return z
     .object({
-      local: connectionSchema,
-      remote: connectionSchema,
+      local: hitachiConnection(),
+      remote: hitachiConnection(),
       remoteStorageDeviceId: z
         .string()
         .regex(
@@ -51,9 +96,25 @@ function schema() {
       isMutualDiscovery: z.boolean().default(true),
       isMutualDeletion: z.boolean().default(true),
       longPollSeconds: z.number().int().min(0).max(300).default(0),
-      timeouts: timeoutsSchema.optional(),
+      timeouts: z
+        .object({
+          create: positiveDuration.optional(),
+          update: positiveDuration.optional(),
+          delete: positiveDuration.optional(),
+        })
+        .strict()
+        .optional(),
     })
-    .strict();
+    .strict()
+    .superRefine((inputs, ctx) => {
+      const local = origin(inputs.local.endpoint);
+      if (local !== undefined && local === origin(inputs.remote.endpoint))
+        ctx.addIssue({
+          code: "custom",
+          path: ["remote", "endpoint"],
+          message: "must differ from local.endpoint: an array cannot register itself",
+        });
+    });
 }
 type Inputs = z.output<ReturnType<typeof schema>>;
 
@@ -180,6 +241,8 @@ export const remoteStorageHandler: Handler = {
           ...target(inputs),
           ...identity,
           adopted: false,
+          // The next `pulumi up` (update) resumes this job by id, also without a job list.
+          ...(err.meta.jobId ? { registrationJobId: err.meta.jobId } : {}),
           __provider: raw.__provider,
         };
         throw new ResourceInitError(idOf(identity), partial, err);
@@ -223,7 +286,11 @@ export const remoteStorageHandler: Handler = {
     // Same idempotent flow as create: it also completes a create that timed out earlier.
     const inputs = news as Inputs & Props;
     const timeoutMs = durationMs(inputs.timeouts?.update ?? inputs.timeouts?.create, DEFAULT_TIMEOUT_MS);
-    const result = await ensureRemoteStorage({ ...spec(inputs, timeoutMs), expectExisting: true });
+    const result = await ensureRemoteStorage({
+      ...spec(inputs, timeoutMs),
+      expectExisting: true,
+      ...(typeof olds.registrationJobId === "string" ? { resumeJobId: olds.registrationJobId } : {}),
+    });
     // Whether we adopted it was decided when it entered the stack.
     return { outs: { ...outputs(inputs, result), adopted: olds.adopted ?? result.adopted } };
   },
@@ -256,4 +323,5 @@ const COMPUTED = [
   "localApiVersion",
   "remoteApiVersion",
   "adopted",
+  "registrationJobId",
 ];

@@ -5,7 +5,7 @@
 import { after, before, test } from "node:test";
 import * as assert from "node:assert/strict";
 import { startHitachiPair, type HitachiPair } from "../sim/hitachi";
-import { ProviderHost, urnOf, type Props } from "./harness";
+import { InitFailedError, ProviderHost, urnOf, type Props } from "./harness";
 import { providerTextOf } from "./provider-text";
 
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -202,4 +202,58 @@ test("the host printed progress for the job waits and never a password or token"
   );
   for (const secret of ["local_pass", "remote_pass"]) assert.ok(!output.includes(secret), `${secret} leaked`);
   assert.ok(!/Session [0-9a-f]{32}/.test(output), "no session token in output");
+});
+
+test("check rejects dangerous inputs, naming the property, with zero requests", async () => {
+  const before = totalRequests();
+  const local = { endpoint: pair.local.url, profile: "local" };
+  const remote = { endpoint: pair.remote.url, profile: "remote" };
+  const port = new URL(pair.local.url).port;
+  const cases: Array<[Props, string]> = [
+    [{ local: { ...local, endpoint: `http://admin:s3cret-pw@127.0.0.1:${port}` } }, "local.endpoint"],
+    [{ remote: { ...remote, endpoint: `${pair.remote.url}/ConfigurationManager` } }, "remote.endpoint"],
+    [{ local: { ...local, endpoint: `${pair.local.url}?x=1` } }, "local.endpoint"],
+    [{ local: { ...local, endpoint: "https://127.0.0.1:0" } }, "local.endpoint"],
+    [{ timeouts: { create: "0s" } }, "timeouts.create"],
+    [{ timeouts: { delete: 0 } }, "timeouts.delete"],
+    [{ remote: { ...local, profile: "remote" } }, "remote.endpoint"],
+    [{ local: { ...local, caBundle: "certs/does-not-exist.pem" } }, "local.caBundle"],
+  ];
+  for (const [extra, property] of cases) {
+    const { failures } = await host.check(URN, {}, inputs(extra));
+    assert.deepEqual(
+      failures.map((f) => f.property),
+      [property],
+      `${JSON.stringify(extra)}: ${JSON.stringify(failures)}`,
+    );
+    assert.ok(!failures.some((f) => f.reason.includes("s3cret-pw")), "the password is not echoed");
+  }
+  assert.equal(totalRequests(), before, "no request reached a simulator");
+});
+
+test("a create that times out records its job; the next up resumes it instead of posting again", async () => {
+  const posts = () => pair.local.server.requestCount("POST /ConfigurationManager/v1/objects/remote-storages");
+  const postsBefore = posts();
+  const logoutsBefore = pair.remote.server.requestCount(
+    "DELETE /ConfigurationManager/v1/objects/sessions/:sessionId",
+  );
+  const news = (await host.check(URN, {}, inputs({ timeouts: { create: "100ms" } }))).inputs;
+  const failed = await host.create(URN, news).then(
+    () => assert.fail("the create should time out"),
+    (err: unknown) => err,
+  );
+  assert.ok(failed instanceof InitFailedError, String(failed));
+  assert.equal(failed.id, "836000410000/832000420000");
+  assert.match(String(failed.properties.registrationJobId), /^\d+$/, "the job id is recorded");
+  assert.equal(
+    pair.remote.server.requestCount("DELETE /ConfigurationManager/v1/objects/sessions/:sessionId"),
+    logoutsBefore,
+    "the remote session the job needs was not logged out",
+  );
+  const updated = await host.update(failed.id, URN, failed.properties, inputs());
+  assert.equal(updated.remoteStorageDeviceId, "832000420000");
+  assert.equal(posts() - postsBefore, 1, "posted once");
+  assert.equal(pair.local.registrations().length, 1);
+  assert.ok(!("registrationJobId" in updated), "the job id is dropped once the job is done");
+  await host.delete(failed.id, URN, updated);
 });
