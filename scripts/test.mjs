@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm test`: build and stage the package once (as `npm install` would), then run every
+// `npm test`: build and stage the package once (as `npm install` would), make sure the Pulumi
+// CLI is built (scripts/pulumi-cli.sh) when engine tests run, then run every
 // *.test.ts under test/ and provider/ with Node's built-in test runner (through tsx).
 // Extra arguments are file filters: `npm test -- hitachi` runs files whose path contains it.
 import { spawnSync } from "node:child_process";
@@ -39,6 +40,16 @@ const stage = spawnSync(
   },
 );
 if (stage.status !== 0) process.exit(stage.status ?? 1);
+
+// The engine level needs the Pulumi CLI: built from its Go module on a machine's first run
+// (progress on stderr), reused from the per-machine cache after that.
+if (files.some((f) => f.startsWith(`test${path.sep}engine${path.sep}`))) {
+  const cli = spawnSync("bash", [path.join(root, "scripts", "pulumi-cli.sh")], {
+    cwd: root,
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  if (cli.status !== 0) process.exit(cli.status ?? 1);
+}
 
 const run = spawnSync(
   process.execPath,

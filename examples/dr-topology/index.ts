@@ -147,6 +147,8 @@ export = async () => {
     vrgPairingState: pairing.state,
     protectedVm: erp.uuid,
     protectedVmHealthy: pulumi.all([prodSide.healthy, drSide.healthy]).apply(([p, d]) => p && d),
-    drVolumes: drSide.volumeStatuses.apply((vs) => vs.map((v) => `${v.volUuid}: ${v.state}`)),
+    // Undefined when the strategy is not in the state yet (`pulumi refresh --run-program` of a
+    // stack whose first up was interrupted).
+    drVolumes: drSide.volumeStatuses.apply((vs) => (vs ?? []).map((v) => `${v.volUuid}: ${v.state}`)),
   };
 };

@@ -7,8 +7,7 @@
 import { setStackCredentials, CONFIG_KEY } from "../core/credentials";
 import { isDrplaneError } from "../core/errors";
 import { log } from "../core/log";
-import { processWide } from "../core/process-state";
-import { drainSessions } from "../core/session";
+import { installHostLifecycle, trackOperation } from "./host-lifecycle";
 import { redactText } from "../core/redact";
 import type { Handler } from "./common";
 import { remoteStorageHandler, KIND as REMOTE_STORAGE } from "./remote-storage";
@@ -46,29 +45,7 @@ export function configure(config: ConfigLike | undefined): void {
   setStackCredentials(config?.get(CONFIG_KEY));
 }
 
-/** How long the engine waits after its SIGINT before it kills a plugin (sdk plugin.go: 5 s). */
-const ENGINE_KILL_GRACE_MS = 5000;
-
-/**
- * The engine ends the provider host at the end of every command with SIGINT to its process
- * group, and kills it 5 s later. Lingering vendor sessions (a VRG token kept for the next
- * call) are logged out in that window instead of staying live on the system until they
- * expire; sessions still in use by an operation are left alone. Installed once per process,
- * and only here: this module is loaded by the provider host, never by a program.
- */
-function logoutOnShutdown(): void {
-  const installed = processWide("shutdown.handler", () => ({ done: false }));
-  if (installed.done) return;
-  installed.done = true;
-  const stop = (signal: NodeJS.Signals) => {
-    const exit = () => process.exit(signal === "SIGINT" ? 130 : 143);
-    setTimeout(exit, ENGINE_KILL_GRACE_MS - 1000).unref();
-    drainSessions().then(exit, exit);
-  };
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
-}
-logoutOnShutdown();
+installHostLifecycle();
 
 export async function dispatch(kind: string, method: Method, ...args: unknown[]): Promise<unknown> {
   const handler = handlers[kind];
@@ -78,11 +55,14 @@ export async function dispatch(kind: string, method: Method, ...args: unknown[])
     );
   }
   const fn = handler[method] as (...a: unknown[]) => Promise<unknown>;
+  const done = trackOperation();
   try {
     log.debug(kind, `${method} start`);
     return await fn.apply(handler, args);
   } catch (err) {
     throw sanitize(err);
+  } finally {
+    done();
   }
 }
 

@@ -6,6 +6,7 @@
  * the engine (no orchestration, secret annotation or state).
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import * as net from "node:net";
 import * as readline from "node:readline";
 import * as grpc from "@grpc/grpc-js";
 import { stagePackage } from "./stage";
@@ -52,14 +53,23 @@ export class ProviderHost {
   private constructor(
     private readonly child: ChildProcess,
     private readonly client: any,
+    private readonly engine: net.Server,
   ) {}
 
   /** Stages the package and starts a host with the stage directory as its cwd. */
   static async start(opts: HostOptions = {}): Promise<ProviderHost> {
     const cwd = stagePackage();
+    // The host is given the engine's address; ours only needs to accept connections, since
+    // the provider's watchdog (provider/dynamic/host-lifecycle.ts) exits when it stops answering.
+    const engine = net.createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => engine.listen(0, "127.0.0.1", resolve));
+    engine.unref();
     const child = spawn(
       process.execPath,
-      [require.resolve("@pulumi/pulumi/cmd/dynamic-provider"), "127.0.0.1:1"],
+      [
+        require.resolve("@pulumi/pulumi/cmd/dynamic-provider"),
+        `127.0.0.1:${(engine.address() as net.AddressInfo).port}`,
+      ],
       {
         cwd,
         env: { ...process.env, PULUMI_NODEJS_PROJECT: PROJECT, ...opts.env },
@@ -81,7 +91,7 @@ export class ProviderHost {
       `127.0.0.1:${port.trim()}`,
       grpc.credentials.createInsecure(),
     );
-    const host = new ProviderHost(child, client);
+    const host = new ProviderHost(child, client, engine);
     lines.on("line", (l) => host.stdout.push(l));
     readline.createInterface({ input: child.stderr! }).on("line", (l) => host.stderr.push(l));
     return host;
@@ -94,6 +104,7 @@ export class ProviderHost {
 
   async stop(): Promise<void> {
     this.client.close();
+    this.engine.close();
     if (this.child.exitCode === null && this.child.signalCode === null) {
       const exited = new Promise((r) => this.child.once("exit", r));
       this.child.kill();
