@@ -9,6 +9,7 @@ import { resolveCredentials } from "../../core/credentials";
 import { AuthError, InputError, isDrplaneError, TransientError, VendorError } from "../../core/errors";
 import { send, type HttpEndpoint, type HttpRequest, type TlsOptions } from "../../core/http";
 import { poll, type PollResult } from "../../core/poll";
+import { processWide } from "../../core/process-state";
 import { registerSecret } from "../../core/redact";
 import { backoffDelay, withRetry } from "../../core/retry";
 import { rejectedBy401, withSession, type SessionHooks } from "../../core/session";
@@ -69,8 +70,15 @@ export interface SessionOptions {
 
 /** Clock time of the last call we made with a session (shared by every client). */
 const lastUse = new WeakMap<HitachiSession, number>();
-/** Sessions left for the array to expire: never logged out by us (a job may still need them). */
-const abandoned = new WeakSet<HitachiSession>();
+/**
+ * Sessions left for the array to expire: not logged out on release, because a job we started
+ * may still need them. `byJob` lets a later flow in the same process log one out once it has
+ * seen that job complete (key: local endpoint + job id).
+ */
+const left = processWide("hitachi.sessionsLeftForJobs", () => ({
+  abandoned: new WeakSet<HitachiSession>(),
+  byJob: new Map<string, { client: HitachiClient; session: HitachiSession }>(),
+}));
 /** Which session's `Authorization` an array rejected with 401 (to replace only that one). */
 const rejectedSession = new WeakMap<object, string>();
 
@@ -173,7 +181,7 @@ export class HitachiClient {
   private sessionHooks(opts: SessionOptions): SessionHooks<HitachiSession> {
     return {
       login: () => this.login(opts),
-      logout: (s) => (abandoned.has(s) ? Promise.resolve() : this.logout(s)),
+      logout: (s) => (left.abandoned.has(s) ? Promise.resolve() : this.logout(s)),
       lingerMs: 0,
     };
   }
@@ -288,8 +296,19 @@ export class HitachiClient {
    * Leaves `session` for the array to expire: it is not logged out when released, because a
    * job we started (that outlives this run) still needs it.
    */
-  abandon(session: HitachiSession): void {
-    abandoned.add(session);
+  abandon(session: HitachiSession, job?: { localEndpoint: string; jobId: string }): void {
+    left.abandoned.add(session);
+    if (job) left.byJob.set(`${job.localEndpoint}|${job.jobId}`, { client: this, session });
+  }
+
+  /** Logs out the session left for job `jobId` of `localEndpoint`, now that it has completed. */
+  static async releaseLeftFor(localEndpoint: string, jobId: string): Promise<void> {
+    const key = `${localEndpoint}|${jobId}`;
+    const entry = left.byJob.get(key);
+    if (!entry) return;
+    left.byJob.delete(key);
+    left.abandoned.delete(entry.session);
+    await entry.client.logout(entry.session).catch(() => undefined); // it may have idled out
   }
 
   async logout(session: HitachiSession): Promise<void> {

@@ -6,7 +6,7 @@
 import { ConflictError, isDrplaneError, TransientError, VendorError } from "../../core/errors";
 import { poll } from "../../core/poll";
 import { createOnce } from "../../core/retry";
-import type { HitachiClient, HitachiSession } from "./client";
+import { HitachiClient, type HitachiSession } from "./client";
 import { isTransientHitachiError } from "./errors";
 import type { HitachiJob } from "./jobs";
 import {
@@ -156,6 +156,7 @@ class Registration {
         assertSameTarget(existing, spec);
         if (!spec.expectExisting && !this.posted)
           this.say(`remote storage ${remoteId} is already registered; adopting it`);
+        if (spec.resumeJobId !== undefined) await this.released(spec.resumeJobId);
         return { ...identity, registration: existing, adopted: !this.posted };
       }
     }
@@ -166,6 +167,7 @@ class Registration {
       create: () => this.create(session, remoteSession, keepAlive),
     });
     const jobId = this.pending ? String(this.pending.jobId) : undefined;
+    if (jobId) await this.released(jobId);
     const registration = "dkcType" in created ? created : await this.lookup(session, keepAlive);
     if (!registration) {
       throw new VendorError(`job ${jobId} succeeded but remote storage ${remoteId} is not listed`, {
@@ -293,6 +295,7 @@ class Registration {
       // A job that failed on a busy/lock condition created nothing: post again. So did an
       // earlier run's job that failed (e.g. its remote session expired).
       const failed = isDrplaneError(err, "DRP_JOB_FAILED");
+      if (failed) await this.released(String(job.jobId));
       if (failed && (this.resumed || isTransientHitachiError({ messageId: err.meta.vendorCode }))) {
         this.failed = { jobId: String(job.jobId), code: err.meta.vendorCode ?? "no code" };
         this.pending = undefined;
@@ -303,6 +306,11 @@ class Registration {
     return job;
   }
 
+  /** A job has completed: a remote session an earlier run of this process left for it can go. */
+  private released(jobId: string): Promise<void> {
+    return HitachiClient.releaseLeftFor(this.spec.local.connection.endpoint, jobId);
+  }
+
   /**
    * On a timeout while a job we posted may still run, our remote session is left for the array
    * to expire (logging it out would fail the job), and the error names the job to resume.
@@ -310,8 +318,12 @@ class Registration {
   onFailure(err: unknown, remoteSession: HitachiSession): void {
     if (!isDrplaneError(err, "DRP_TIMEOUT") || !this.posted) return;
     if (!this.pending && !this.lostReply) return;
-    this.spec.remote.abandon(remoteSession);
-    if (this.pending && !this.resumed) err.meta.jobId ??= String(this.pending.jobId);
+    const jobId = this.pending && !this.resumed ? String(this.pending.jobId) : undefined;
+    this.spec.remote.abandon(
+      remoteSession,
+      jobId ? { localEndpoint: this.spec.local.connection.endpoint, jobId } : undefined,
+    );
+    if (jobId) err.meta.jobId ??= jobId;
     this.say(
       this.pending
         ? `job ${this.pending.jobId} is still running: its remote session is left for the array to expire, and the next run resumes the job`
