@@ -27,9 +27,10 @@ function npm(args: string[], cwd: string): string {
 
 /**
  * Builds the package (once per process) and packs it; with `version`, the tarball carries that
- * version instead of package.json's (the upgrade test installs two versions in turn).
+ * version instead of package.json's, and `patchDist` may change the copied dist/ first (the
+ * upgrade test installs two versions in turn, the second with a changed resource shell).
  */
-export function packPackage(version?: string): string {
+export function packPackage(version?: string, patchDist?: (distDir: string) => void): string {
   const key = version ?? "";
   const done = packed.get(key);
   if (done) return done;
@@ -39,6 +40,7 @@ export function packPackage(version?: string): string {
     source = tempDir("pack");
     for (const entry of ["README.md", "dist"])
       cpSync(path.join(REPO_ROOT, entry), path.join(source, entry), { recursive: true });
+    patchDist?.(path.join(source, "dist"));
     const manifest = JSON.parse(readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as Record<
       string,
       unknown
