@@ -65,7 +65,8 @@ function propertyName(path: ReadonlyArray<PropertyKey>): string {
 
 /**
  * Validates `news` (internal keys stripped). Issues on unknown values are dropped; when any
- * value is unknown the raw inputs are returned, else the parsed ones (defaults applied).
+ * value is unknown the raw inputs are returned, else the parsed ones (defaults applied). Each
+ * failure names its property; an unrecognized key is a failure of its own path.
  */
 export function checkWith<S extends z.ZodType>(
   schema: S,
@@ -78,10 +79,14 @@ export function checkWith<S extends z.ZodType>(
   const byProperty = new Map<string, string[]>();
   for (const issue of parsed.error.issues) {
     if (touchesUnknown(raw, issue.path)) continue;
-    const property = propertyName(issue.path) || "(inputs)";
-    const reason =
-      issue.code === "unrecognized_keys" ? `unknown property: ${issue.keys.join(", ")}` : issue.message;
-    byProperty.set(property, [...(byProperty.get(property) ?? []), reason]);
+    // An unknown key is named itself (`connection.keystyle`, `volumes[0].size`), not the
+    // object that holds it, so the user sees which line of the program to fix.
+    const named: Array<[string, string]> =
+      issue.code === "unrecognized_keys"
+        ? issue.keys.map((key) => [propertyName([...issue.path, key]), "unknown property (not an input)"])
+        : [[propertyName(issue.path) || "(inputs)", issue.message]];
+    for (const [property, reason] of named)
+      byProperty.set(property, [...(byProperty.get(property) ?? []), reason]);
   }
   const failures = [...byProperty].map(([property, reasons]) => ({ property, reason: reasons.join("; ") }));
   return { inputs: raw, failures, hasUnknowns };

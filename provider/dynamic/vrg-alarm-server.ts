@@ -5,11 +5,11 @@
  * receiver and records another address as drift.
  */
 import { z } from "zod";
+import { checkWith } from "../core/schema";
 import { ensureAlarmServer, getAlarmServer, removeAlarmServer } from "../vendors/vrg/alarm-server";
 import { inputsOf, omitKeys, progress, same, type Handler, type Props } from "./common";
 import {
   assertSameVrg,
-  checkVrg,
   connectionChanged,
   hostIpSchema,
   hostOf,
@@ -40,7 +40,7 @@ function idOf(vrgUuid: string | undefined, inputs: Props): string {
 
 export const vrgAlarmServerHandler: Handler = {
   async check(_olds, news) {
-    const { inputs, failures } = checkVrg(schema(), news);
+    const { inputs, failures } = checkWith(schema(), news);
     return { inputs: withName(inputs as Props, news), failures };
   },
 

@@ -7,7 +7,7 @@
  */
 import { z } from "zod";
 import { ConflictError } from "../core/errors";
-import { checkWith, stripInternal, type CheckFailure } from "../core/schema";
+
 import { VrgClient, type VrgConnection } from "../vendors/vrg/client";
 import { connectionSchema, omitKeys, same, type Props } from "./common";
 
@@ -105,44 +105,4 @@ export async function assertSameVrg(client: VrgClient, recordedUuid: unknown, wh
       },
     );
   }
-}
-
-function propertyName(path: ReadonlyArray<PropertyKey>): string {
-  return path.reduce<string>(
-    (acc, key) => (typeof key === "number" ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)),
-    "",
-  );
-}
-
-/**
- * `checkWith`, with each unknown key reported as its own property (`connection.keystyle`,
- * `volumes[0].size`, `drExtra`) instead of the object that holds it; the object's other
- * failures, if any, stay under its own name.
- */
-export function checkVrg<S extends z.ZodType>(
-  schema: S,
-  news: Props,
-): { inputs: unknown; failures: CheckFailure[] } {
-  const result = checkWith(schema, news);
-  if (result.failures.length === 0) return result;
-  const parsed = schema.safeParse(stripInternal(news));
-  if (parsed.success) return result;
-  const failures: CheckFailure[] = [];
-  for (const f of result.failures) {
-    const here = parsed.error.issues.filter((i) => (propertyName(i.path) || "(inputs)") === f.property);
-    const unknown = here.flatMap((i) => (i.code === "unrecognized_keys" ? i.keys : []));
-    if (unknown.length === 0) {
-      failures.push(f);
-      continue;
-    }
-    const others = here.filter((i) => i.code !== "unrecognized_keys").map((i) => i.message);
-    if (others.length) failures.push({ property: f.property, reason: others.join("; ") });
-    const parent = f.property === "(inputs)" ? "" : f.property;
-    for (const key of unknown)
-      failures.push({
-        property: parent ? `${parent}.${key}` : key,
-        reason: "unknown property (not an input)",
-      });
-  }
-  return { inputs: result.inputs, failures };
 }

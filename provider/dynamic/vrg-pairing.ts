@@ -6,13 +6,13 @@
  * the next `pulumi up` proposes an update that re-pairs or waits for the link.
  */
 import { z } from "zod";
+import { checkWith } from "../core/schema";
 import { isDrplaneError, ResourceInitError } from "../core/errors";
 import { ensurePairing, getPairing, PAIRING, pairingState, removePairing } from "../vendors/vrg/pairing";
 import type { PairingRecord } from "../vendors/vrg/wire";
 import { durationMs, inputsOf, omitKeys, progress, timeoutsSchema, type Handler, type Props } from "./common";
 import {
   assertSameVrg,
-  checkVrg,
   connectionChanged,
   hostIpSchema,
   hostOf,
@@ -71,7 +71,7 @@ async function converge(inputs: Props, timeoutMs: number) {
 
 export const vrgPairingHandler: Handler = {
   async check(_olds, news) {
-    const { inputs, failures } = checkVrg(schema(), news);
+    const { inputs, failures } = checkWith(schema(), news);
     return {
       inputs: withName(inputs as Props, news),
       failures,

@@ -9,6 +9,7 @@
  * VRG costs a handful of requests.
  */
 import { z } from "zod";
+import { checkWith } from "../core/schema";
 import { isDrplaneError, ResourceInitError } from "../core/errors";
 import {
   ensureStrategy,
@@ -31,7 +32,6 @@ import {
 } from "./common";
 import {
   assertSameVrg,
-  checkVrg,
   connectionChanged,
   hostIpSchema,
   hostOf,
@@ -243,7 +243,7 @@ function liveInputs(recorded: Props, live: StrategyRecord): Props {
 
 export const vmDrStrategyHandler: Handler = {
   async check(_olds, news) {
-    const { inputs, failures } = checkVrg(schema(), news);
+    const { inputs, failures } = checkWith(schema(), news);
     return { inputs: withName(inputs as Props, news), failures };
   },
 

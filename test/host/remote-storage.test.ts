@@ -65,7 +65,7 @@ test("bad input fails in Check, naming each property, with zero requests to the 
     },
   );
   const props = failures.map((f) => f.property).sort();
-  assert.deepEqual(props, ["(inputs)", "local.endpoint", "remoteStorageDeviceId", "restServerPort"].sort());
+  assert.deepEqual(props, ["bogus", "local.endpoint", "remoteStorageDeviceId", "restServerPort"].sort());
   assert.ok(failures.find((f) => f.property === "remoteStorageDeviceId")?.reason.includes("12 characters"));
   assert.equal(totalRequests(), before, "no request reached a simulator");
 });

@@ -78,7 +78,7 @@ test("bad inputs fail in Check with the property named, and no request is sent",
     assert.deepEqual(
       props,
       [
-        "(inputs)",
+        "bogus",
         "connection.projectId",
         "connection.userDomainId",
         "metadata.bad_key",
