@@ -232,3 +232,14 @@ export function recordIssuedTokens(site: DrSite): string[] {
   }
   return issued;
 }
+
+/**
+ * `leftovers` once the last command's provider host has stopped: the engine stops it after the
+ * command and its token logouts land within a few seconds, so this waits up to 10 s for them.
+ * `ignore` drops leftovers a test expects (by their opening words).
+ */
+export async function leftoversAfterStop(site: DrSite, ignore: string[] = []): Promise<string[]> {
+  const rest = () => leftovers(site).filter((l) => !ignore.some((prefix) => l.startsWith(prefix)));
+  for (let i = 0; i < 40 && rest().length > 0; i++) await new Promise((r) => setTimeout(r, 250));
+  return rest();
+}

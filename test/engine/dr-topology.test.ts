@@ -10,12 +10,12 @@ import { after, before, describe, test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as path from "node:path";
 import { installProgram } from "./program-dir";
-import { EngineStack, type CommandResult } from "./stack";
+import { EngineStack, explain, opsOf } from "./stack";
 import {
   ERP_VM,
   canaryCredentials,
   configureStack,
-  leftovers,
+  leftoversAfterStop,
   recordIssuedTokens,
   startDrSite,
   type DrSite,
@@ -25,16 +25,6 @@ import { PAIR_STATUS } from "../sim/vrg";
 
 const EXAMPLE = path.join(REPO_ROOT, "examples", "dr-topology");
 const PROVIDER_LIMIT = 8 * 1024;
-
-const opsOf = (r: CommandResult) => Object.fromEntries(r.resources.map((x) => [x.name, x.op]));
-const explain = (r: CommandResult) => `exit ${r.code}\n${r.stdout.slice(-4000)}\n${r.stderr.slice(-2000)}`;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitForNoLeftovers(site: DrSite): Promise<string[]> {
-  // The engine stops the provider host after each command; its token logouts land within ~5 s.
-  for (let i = 0; i < 40 && leftovers(site).length > 0; i++) await sleep(250);
-  return leftovers(site);
-}
 
 describe("examples/dr-topology on the real engine", () => {
   let site: DrSite;
@@ -180,7 +170,7 @@ describe("examples/dr-topology on the real engine", () => {
       destroy.resources.every((r) => r.op === "delete"),
       JSON.stringify(opsOf(destroy)),
     );
-    assert.deepEqual(await waitForNoLeftovers(site), []);
+    assert.deepEqual(await leftoversAfterStop(site), []);
     assert.deepEqual(await stack.stateResources(), []);
   });
 });

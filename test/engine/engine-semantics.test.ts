@@ -10,23 +10,14 @@ import * as assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { installPackage, installProgram, installedVersion, packPackage } from "./program-dir";
-import { EngineStack, type CommandResult } from "./stack";
-import { configureStack, leftovers, startDrSite, type DrSite } from "./dr-site";
+import { EngineStack, explain, opsOf } from "./stack";
+import { configureStack, leftoversAfterStop, startDrSite, type DrSite } from "./dr-site";
 import { REPO_ROOT } from "../host/stage";
 import { REMOTE_STORAGES_PATH } from "../sim/hitachi";
 
 const EXAMPLE = path.join(REPO_ROOT, "examples", "dr-topology");
 const LINKED = path.join(__dirname, "programs", "linked");
 const ALIAS_PORT = 23452;
-
-const opsOf = (r: CommandResult) => Object.fromEntries(r.resources.map((x) => [x.name, x.op]));
-const explain = (r: CommandResult) => `exit ${r.code}\n${r.stdout.slice(-4000)}\n${r.stderr.slice(-2000)}`;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function noLeftovers(site: DrSite): Promise<string[]> {
-  for (let i = 0; i < 40 && leftovers(site).length > 0; i++) await sleep(250);
-  return leftovers(site);
-}
 
 describe("a delete-before-replace replace on the real engine", () => {
   let site: DrSite;
@@ -162,6 +153,6 @@ describe("unknowns and upgrades on the real engine", () => {
       destroy.diagnostics.some((d) => d.includes(codeMarker)),
       "destroy ran the new code",
     );
-    assert.deepEqual(await noLeftovers(site), []);
+    assert.deepEqual(await leftoversAfterStop(site), []);
   });
 });

@@ -8,18 +8,15 @@ import { after, before, describe, test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as path from "node:path";
 import { installProgram } from "./program-dir";
-import { EngineStack, type CommandResult } from "./stack";
-import { configureStack, leftovers, startDrSite, type DrSite } from "./dr-site";
+import { EngineStack, explain } from "./stack";
+import { setTimeout as sleep } from "node:timers/promises";
+import { configureStack, leftoversAfterStop, startDrSite, type DrSite } from "./dr-site";
 import { REPO_ROOT } from "../host/stage";
 import { REMOTE_STORAGES_PATH } from "../sim/hitachi";
 
 const EXAMPLE = path.join(REPO_ROOT, "examples", "dr-topology");
 /** Long enough that the interruption lands while the array's job is still running. */
 const JOB_MS = 8000;
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const explain = (r: CommandResult) =>
-  `exit ${r.code ?? r.signal}\n${r.stdout.slice(-4000)}\n${r.stderr.slice(-2000)}`;
 
 /** Registration POSTs the local array received (each starts a job). */
 const registrationPosts = (site: DrSite) =>
@@ -95,8 +92,7 @@ describe("pulumi up interrupted mid-create", () => {
 
         const destroy = await stack.destroy();
         assert.equal(destroy.code, 0, explain(destroy));
-        for (let i = 0; i < 40 && leftovers(site).length > 0; i++) await sleep(250);
-        assert.deepEqual(leftovers(site), []);
+        assert.deepEqual(await leftoversAfterStop(site), []);
       });
     });
   }

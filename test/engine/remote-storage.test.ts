@@ -10,16 +10,12 @@ import { after, before, describe, test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as path from "node:path";
 import { installProgram } from "./program-dir";
-import { EngineStack, type CommandResult, type StateResource } from "./stack";
-import { configureStack, leftovers, startDrSite, type DrSite } from "./dr-site";
+import { EngineStack, explain, opsOf, type CommandResult, type StateResource } from "./stack";
+import { configureStack, leftoversAfterStop, startDrSite, type DrSite } from "./dr-site";
 import { REMOTE_STORAGES_PATH } from "../sim/hitachi";
 
 const PROGRAM = path.join(__dirname, "programs", "registration");
 const ALIAS_PORT = 23453;
-
-const explain = (r: CommandResult) => `exit ${r.code}\n${r.stdout.slice(-4000)}\n${r.stderr.slice(-2000)}`;
-const opsOf = (r: CommandResult) => Object.fromEntries(r.resources.map((x) => [x.name, x.op]));
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("a Hitachi registration edited between pulumi runs", { concurrency: false }, () => {
   let site: DrSite;
@@ -145,9 +141,7 @@ describe("a Hitachi registration edited between pulumi runs", { concurrency: fal
     await ok(stack.destroy());
     // The remote session the timed-out run left for its job (the array needs it until the job
     // ends, docs/vendors/hitachi.md) expires on the array; nothing else may be left.
-    const rest = () => leftovers(site).filter((l) => !l.startsWith("remote array live sessions"));
-    for (let i = 0; i < 40 && rest().length > 0; i++) await sleep(250);
-    assert.deepEqual(rest(), []);
+    assert.deepEqual(await leftoversAfterStop(site, ["remote array live sessions"]), []);
     assert.ok(
       site.hitachi.remote.liveSessions <= 1,
       `remote live sessions: ${site.hitachi.remote.liveSessions}`,

@@ -189,6 +189,14 @@ export interface StateResource {
   outputs?: Record<string, unknown>;
 }
 
+/** Each resource's operation by logical name, for assertions. */
+export const opsOf = (r: CommandResult): Record<string, Op> =>
+  Object.fromEntries(r.resources.map((x) => [x.name, x.op]));
+
+/** The end of a command's output, for an assertion's message. */
+export const explain = (r: CommandResult): string =>
+  `exit ${r.code ?? r.signal}\n${r.stdout.slice(-4000)}\n${r.stderr.slice(-2000)}`;
+
 /** The logical name of a URN (`…::site-link` → `site-link`). */
 export const nameOf = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
 

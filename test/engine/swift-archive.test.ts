@@ -34,14 +34,10 @@ import {
 } from "../vendors/swift-fixtures";
 import { REPO_ROOT } from "../host/stage";
 import { installProgram, tempDir } from "./program-dir";
-import { EngineStack, type CommandResult } from "./stack";
+import { EngineStack, explain, opsOf, type CommandResult } from "./stack";
 
 const EXAMPLE = path.join(REPO_ROOT, "examples", "swift-archive");
 const MiB = 1024 * 1024;
-
-const opsOf = (r: CommandResult) => Object.fromEntries(r.resources.map((x) => [x.name, x.op]));
-const explain = (r: CommandResult) =>
-  `exit ${r.code ?? r.signal}\n${r.stdout.slice(-4000)}\n${r.stderr.slice(-2000)}`;
 
 // ---- direct Swift calls (not through the provider) -----------------------------------------
 
