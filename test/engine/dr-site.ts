@@ -21,7 +21,7 @@ import {
   type VrgSim,
   type VrgVmSpec,
 } from "../sim/vrg";
-import type { EngineStack } from "./stack";
+import { EngineStack } from "./stack";
 
 /** The example's resources (logical names), in the order summaries list them. */
 export const RESOURCES = ["site-link", "prod-to-dr", "erp-prod", "erp-dr", "prod-traps", "dr-traps"] as const;
@@ -242,4 +242,32 @@ export async function leftoversAfterStop(site: DrSite, ignore: string[] = []): P
   const rest = () => leftovers(site).filter((l) => !ignore.some((prefix) => l.startsWith(prefix)));
   for (let i = 0; i < 40 && rest().length > 0; i++) await new Promise((r) => setTimeout(r, 250));
   return rest();
+}
+
+/** The engine tests' setup: a simulated site, and a stack of `programDir` configured for it. */
+export async function siteWithStack(
+  programDir: string,
+  stackName: string,
+  opts: DrSiteOptions = {},
+): Promise<{ site: DrSite; stack: EngineStack }> {
+  const site = await startDrSite(opts);
+  try {
+    const stack = await EngineStack.init(programDir, stackName);
+    await configureStack(stack, site);
+    return { site, stack };
+  } catch (err) {
+    await site.stop();
+    throw err;
+  }
+}
+
+/** The engine tests' teardown: destroy what the stack still holds, remove it, stop the site. */
+export async function teardown(
+  stack: EngineStack | undefined,
+  site: DrSite | undefined,
+  destroyArgs: string[] = [],
+) {
+  if (stack && (await stack.stateResources()).length > 0) await stack.destroy(destroyArgs);
+  await stack?.remove(true);
+  await site?.stop();
 }

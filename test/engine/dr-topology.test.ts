@@ -14,10 +14,10 @@ import { EngineStack, explain, opsOf } from "./stack";
 import {
   ERP_VM,
   canaryCredentials,
-  configureStack,
   leftoversAfterStop,
   recordIssuedTokens,
-  startDrSite,
+  siteWithStack,
+  teardown,
   type DrSite,
 } from "./dr-site";
 import { REPO_ROOT } from "../host/stage";
@@ -32,17 +32,15 @@ describe("examples/dr-topology on the real engine", () => {
   let tokens: string[];
 
   before(async () => {
-    const programDir = installProgram(EXAMPLE);
-    site = await startDrSite({ credentials: canaryCredentials("dr"), jobDurationMs: 1500 });
+    ({ site, stack } = await siteWithStack(installProgram(EXAMPLE), "lifecycle", {
+      credentials: canaryCredentials("dr"),
+      jobDurationMs: 1500,
+    }));
     tokens = recordIssuedTokens(site);
-    stack = await EngineStack.init(programDir, "lifecycle");
-    await configureStack(stack, site);
   });
 
   after(async () => {
-    if (stack && (await stack.stateResources()).length > 0) await stack.destroy();
-    await stack?.remove(true);
-    await site?.stop();
+    await teardown(stack, site);
   });
 
   test("up creates every resource, and a preview afterwards expects no changes", async () => {

@@ -11,7 +11,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { installPackage, installProgram, installedVersion, packPackage } from "./program-dir";
 import { EngineStack, explain, opsOf } from "./stack";
-import { configureStack, leftoversAfterStop, startDrSite, type DrSite } from "./dr-site";
+import { leftoversAfterStop, siteWithStack, teardown, type DrSite } from "./dr-site";
 import { REPO_ROOT } from "../host/stage";
 import { REMOTE_STORAGES_PATH } from "../sim/hitachi";
 
@@ -23,14 +23,13 @@ describe("a delete-before-replace replace on the real engine", () => {
   let site: DrSite;
   let stack: EngineStack;
   before(async () => {
-    site = await startDrSite({ jobDurationMs: 1000, remoteAliases: [`127.0.0.1:${ALIAS_PORT}`] });
-    stack = await EngineStack.init(installProgram(EXAMPLE), "replace");
-    await configureStack(stack, site);
+    ({ site, stack } = await siteWithStack(installProgram(EXAMPLE), "replace", {
+      jobDurationMs: 1000,
+      remoteAliases: [`127.0.0.1:${ALIAS_PORT}`],
+    }));
   });
   after(async () => {
-    if (stack && (await stack.stateResources()).length > 0) await stack.destroy();
-    await stack?.remove(true);
-    await site?.stop();
+    await teardown(stack, site);
   });
 
   test("the array sees the old registration deleted before the new one is posted", async () => {
@@ -71,15 +70,11 @@ describe("unknowns and upgrades on the real engine", () => {
   let stack: EngineStack;
   let programDir: string;
   before(async () => {
-    site = await startDrSite({ jobDurationMs: 500 });
     programDir = installProgram(LINKED, packPackage("0.1.0"));
-    stack = await EngineStack.init(programDir, "linked");
-    await configureStack(stack, site);
+    ({ site, stack } = await siteWithStack(programDir, "linked", { jobDurationMs: 500 }));
   });
   after(async () => {
-    if (stack && (await stack.stateResources()).length > 0) await stack.destroy();
-    await stack?.remove(true);
-    await site?.stop();
+    await teardown(stack, site);
   });
 
   test("a first preview with one resource's outputs as another's inputs succeeds and changes nothing", async () => {

@@ -10,7 +10,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { installProgram, tempDir } from "./program-dir";
 import { EngineStack } from "./stack";
-import { ALARM_RECEIVER, ERP_VM, configureStack, startDrSite, type DrSite } from "./dr-site";
+import { ALARM_RECEIVER, ERP_VM, siteWithStack, teardown, type DrSite } from "./dr-site";
 import { REPO_ROOT } from "../host/stage";
 
 const EXAMPLE = path.join(REPO_ROOT, "examples", "dr-topology");
@@ -45,16 +45,12 @@ describe("examples/gitops/reconcile.mjs", () => {
   };
 
   before(async () => {
-    site = await startDrSite({ jobDurationMs: 1000 });
-    stack = await EngineStack.init(installProgram(EXAMPLE), "gitops");
-    await configureStack(stack, site);
+    ({ site, stack } = await siteWithStack(installProgram(EXAMPLE), "gitops", { jobDurationMs: 1000 }));
     const up = await stack.up();
     assert.equal(up.code, 0, up.stdout);
   });
   after(async () => {
-    if (stack && (await stack.stateResources()).length > 0) await stack.destroy();
-    await stack?.remove(true);
-    await site?.stop();
+    await teardown(stack, site);
   });
 
   test("a stack in sync: exit 0, nothing planned, nothing changed", async () => {

@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { installProgram } from "./program-dir";
 import { EngineStack, explain } from "./stack";
 import { setTimeout as sleep } from "node:timers/promises";
-import { configureStack, leftoversAfterStop, startDrSite, type DrSite } from "./dr-site";
+import { leftoversAfterStop, siteWithStack, teardown, type DrSite } from "./dr-site";
 import { REPO_ROOT } from "../host/stage";
 import { REMOTE_STORAGES_PATH } from "../sim/hitachi";
 
@@ -38,15 +38,13 @@ describe("pulumi up interrupted mid-create", () => {
       let site: DrSite;
       let stack: EngineStack;
       after(async () => {
-        if (stack && (await stack.stateResources()).length > 0) await stack.destroy(["--run-program"]);
-        await stack?.remove(true);
-        await site?.stop();
+        await teardown(stack, site, ["--run-program"]);
       });
 
       test("the next pulumi up converges and nothing is created twice", async () => {
-        site = await startDrSite({ jobDurationMs: JOB_MS });
-        stack = await EngineStack.init(programDir, `interrupt-${signal.toLowerCase()}`);
-        await configureStack(stack, site);
+        ({ site, stack } = await siteWithStack(programDir, `interrupt-${signal.toLowerCase()}`, {
+          jobDurationMs: JOB_MS,
+        }));
 
         const first = await stack.up([], {
           onSpawn: (cli) => {

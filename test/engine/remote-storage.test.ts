@@ -11,7 +11,7 @@ import * as assert from "node:assert/strict";
 import * as path from "node:path";
 import { installProgram } from "./program-dir";
 import { EngineStack, explain, opsOf, type CommandResult, type StateResource } from "./stack";
-import { configureStack, leftoversAfterStop, startDrSite, type DrSite } from "./dr-site";
+import { leftoversAfterStop, siteWithStack, teardown, type DrSite } from "./dr-site";
 import { REMOTE_STORAGES_PATH } from "../sim/hitachi";
 
 const PROGRAM = path.join(__dirname, "programs", "registration");
@@ -32,15 +32,14 @@ describe("a Hitachi registration edited between pulumi runs", { concurrency: fal
   };
 
   before(async () => {
-    site = await startDrSite({ jobDurationMs: 300, remoteAliases: [`127.0.0.1:${ALIAS_PORT}`] });
-    stack = await EngineStack.init(installProgram(PROGRAM), "registration");
-    await configureStack(stack, site);
+    ({ site, stack } = await siteWithStack(installProgram(PROGRAM), "registration", {
+      jobDurationMs: 300,
+      remoteAliases: [`127.0.0.1:${ALIAS_PORT}`],
+    }));
   });
   after(async () => {
-    site.hitachi.local.hangJobs(false);
-    if (stack && (await state()).length > 0) await stack.destroy();
-    await stack?.remove(true);
-    await site?.stop();
+    site?.hitachi.local.hangJobs(false);
+    await teardown(stack, site);
   });
 
   test("up creates it; changing an updatable input updates it in place", async () => {
