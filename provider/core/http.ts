@@ -1,11 +1,13 @@
 /**
  * HTTP over undici: one pooled Agent per origin and TLS setting, process-wide; TLS verified
- * by default; per-request timeout; JSON helpers; redacted errors. No retries here: retry is
- * one layer, in core/retry, decided by whether the call is idempotent.
+ * by default; per-request timeout (capped by the time left before the caller's deadline, see
+ * core/call-scope); JSON helpers; redacted errors. No retries here: retry is one layer, in
+ * core/retry, decided by whether the call is idempotent.
  */
 import { readFileSync } from "node:fs";
 import type { Readable } from "node:stream";
 import { Agent, request as undiciRequest } from "undici";
+import { cappedTimeout } from "./call-scope";
 import { AuthError, TransientError } from "./errors";
 import { endpointLimiter } from "./limits";
 import { warnOnce } from "./log";
@@ -134,7 +136,8 @@ export async function send<T = unknown>(endpoint: HttpEndpoint, req: HttpRequest
   const url = buildUrl(endpoint.baseUrl, req.path, req.query);
   const headers: Record<string, string> = { accept: "application/json", ...req.headers };
   const body = encodeBody(req.body, headers);
-  const timeoutMs = req.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  // The caller's deadline (a poll's, a createOnce's) caps the per-request timeout.
+  const timeoutMs = cappedTimeout(req.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   const timeout = AbortSignal.timeout(timeoutMs);
   const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
   const limiter = endpointLimiter(url.origin, endpoint.concurrency);
@@ -158,7 +161,7 @@ export async function send<T = unknown>(endpoint: HttpEndpoint, req: HttpRequest
       }
       return { status: res.statusCode, headers: resHeaders, body: parseBody(text, resHeaders) as T, text };
     } catch (err) {
-      throw networkError(err, req, url, timeout.aborted, sent);
+      throw networkError(err, req, url, timeout.aborted ? timeoutMs : undefined, sent);
     }
   });
 }
@@ -176,7 +179,13 @@ function parseBody(text: string, headers: Record<string, string>): unknown {
   return text;
 }
 
-function networkError(err: unknown, req: HttpRequest, url: URL, timedOut: boolean, sent: boolean): Error {
+function networkError(
+  err: unknown,
+  req: HttpRequest,
+  url: URL,
+  timedOutAfterMs: number | undefined,
+  sent: boolean,
+): Error {
   if (req.signal?.aborted) return err as Error;
   const code = (err as { code?: string }).code ?? (err as { cause?: { code?: string } }).cause?.code;
   const target = `${req.method} ${redactUrl(url.origin + url.pathname)}`;
@@ -185,8 +194,8 @@ function networkError(err: unknown, req: HttpRequest, url: URL, timedOut: boolea
     operation: req.operation,
     mayHaveReachedServer: sent || !connectOnly(code),
   };
-  if (timedOut) {
-    return new TransientError(`${target} timed out after ${req.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms`, {
+  if (timedOutAfterMs !== undefined) {
+    return new TransientError(`${target} timed out after ${timedOutAfterMs} ms`, {
       cause: err,
       meta: { ...meta, remedy: "check that the endpoint is reachable; the call may be retried" },
     });

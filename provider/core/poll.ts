@@ -7,7 +7,8 @@
  */
 import { systemClock, type Clock } from "./clock";
 import { JobFailedError, TimeoutError, type ErrorMeta } from "./errors";
-import { withRetry } from "./retry";
+import { currentScope, runInScope } from "./call-scope";
+import { FailureTally, isRetryable, RETRY_DEFAULTS } from "./retry";
 
 export type PollVerdict =
   | { status: "success"; state?: string }
@@ -18,7 +19,11 @@ export interface PollOptions<S> {
   /** What is being waited for, for messages: "Hitachi job 892 (register remote storage)". */
   what: string;
   jobId?: string;
-  /** Reads the current snapshot. Transient failures are retried within the deadline. */
+  /**
+   * Reads the current snapshot, through the vendor's idempotent calls (they are the retry
+   * site; poll does not wrap them again). A transient failure that escapes them is a failed
+   * check: polling goes on while the shared retry budget and the deadline allow.
+   */
   describe: () => Promise<S>;
   /** Pure: decides from a snapshot. */
   classify: (snapshot: S) => PollVerdict;
@@ -63,10 +68,22 @@ export function nextPollDelay(
   return Math.round(target * (0.8 + 0.4 * random()));
 }
 
-export async function poll<S>(opts: PollOptions<S>): Promise<PollResult<S>> {
+/**
+ * Runs in a call scope: the deadline reaches every request `describe` makes (retry sleeps and
+ * request timeouts), and the retry budget (failed attempts in a row) is shared with the vendor
+ * calls inside, so a failing server sees at most the attempt cap, not its square.
+ */
+export function poll<S>(opts: PollOptions<S>): Promise<PollResult<S>> {
   const clock = opts.clock ?? systemClock;
-  const start = clock.now();
-  const deadline = start + opts.timeoutMs;
+  const deadline = clock.now() + opts.timeoutMs;
+  return runInScope({ deadline, clock, maxAttempts: RETRY_DEFAULTS.maxAttempts }, () =>
+    pollInScope(opts, clock, deadline),
+  );
+}
+
+async function pollInScope<S>(opts: PollOptions<S>, clock: Clock, deadline: number): Promise<PollResult<S>> {
+  const start = deadline - opts.timeoutMs;
+  const tally = new FailureTally(currentScope()!.budget);
   let polls = 0;
   let lastState = "unknown";
   let lastMessage: string | undefined;
@@ -75,7 +92,17 @@ export async function poll<S>(opts: PollOptions<S>): Promise<PollResult<S>> {
   for (;;) {
     if (clock.now() + delay > deadline) delay = Math.max(0, deadline - clock.now());
     await clock.sleep(delay, opts.signal);
-    const snapshot = await withRetry(() => opts.describe(), { clock, deadline, signal: opts.signal });
+    let snapshot: S;
+    try {
+      snapshot = await opts.describe();
+      tally.succeeded();
+    } catch (err) {
+      tally.add(err);
+      if (!isRetryable(err) || !tally.canRetry || clock.now() >= deadline) throw tally.annotate(err);
+      // A failed check: the next one follows poll's own schedule.
+      delay = Math.max(nextPollDelay(clock.now() - start, opts), err.meta.retryAfterMs ?? 0);
+      continue;
+    }
     polls++;
     const verdict = opts.classify(snapshot);
     const elapsedMs = clock.now() - start;

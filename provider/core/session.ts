@@ -5,6 +5,7 @@
  * operation is replayed once with a fresh login. Wrong passwords are never retried: login
  * errors propagate to every waiter of that single flight.
  */
+import { outsideScope } from "./call-scope";
 import { AuthError, isDrplaneError } from "./errors";
 import { processWide } from "./process-state";
 
@@ -36,7 +37,8 @@ function acquire<S>(key: string, hooks: SessionHooks<S>): Entry<S> {
   const stale = entry && hooks.maxAgeMs !== undefined && Date.now() - entry.createdAt > hooks.maxAgeMs;
   if (!entry || entry.invalid || stale) {
     if (entry) retire(key, entry);
-    const session = hooks.login();
+    // Shared by every operation that uses the key: not bound to the first one's deadline.
+    const session = outsideScope(() => hooks.login());
     entry = { hooks, session, users: 0, createdAt: Date.now(), invalid: false };
     const created = entry;
     // A failed login is not cached: the next caller (not a concurrent one) may try again.
@@ -64,13 +66,13 @@ function retire<S>(key: string, entry: Entry<S>): Promise<void> | undefined {
 }
 
 function logoutQuietly<S>(entry: Entry<S>): Promise<void> {
-  const p = (async () => {
+  const p = outsideScope(async () => {
     try {
       await entry.hooks.logout(await entry.session);
     } catch {
       // The session is useless either way; the server's idle timeout reclaims it.
     }
-  })();
+  });
   pendingLogouts.add(p);
   return p.finally(() => pendingLogouts.delete(p));
 }
@@ -82,7 +84,7 @@ async function release<S>(key: string, entry: Entry<S>): Promise<void> {
     await retire(key, entry);
     return;
   }
-  entry.timer = setTimeout(() => void retire(key, entry), entry.hooks.lingerMs);
+  entry.timer = outsideScope(() => setTimeout(() => void retire(key, entry), entry.hooks.lingerMs));
   entry.timer.unref();
 }
 
