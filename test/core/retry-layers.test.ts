@@ -5,33 +5,19 @@
  * (never its square), the error's `attempts` is the number of requests really sent, and the
  * caller's deadline reaches the innermost send (retry sleeps and request timeouts).
  */
-import { after, test } from "node:test";
+import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import * as http from "node:http";
-import type { AddressInfo } from "node:net";
+import { busyServer } from "../support/busy-server";
 import { ManualClock, type Clock } from "../../provider/core/clock";
 import { isDrplaneError, TransientError } from "../../provider/core/errors";
-import { closeAllAgents, send } from "../../provider/core/http";
+import { send } from "../../provider/core/http";
 import { poll } from "../../provider/core/poll";
 import { createOnce, RETRY_DEFAULTS, withRetry } from "../../provider/core/retry";
 
 const CAP = RETRY_DEFAULTS.maxAttempts;
 
-let requests = 0;
-const server = http.createServer((req, res) => {
-  requests++;
-  if (req.url === "/hang") return; // never answers; the client's timeout ends it
-  res.statusCode = 503;
-  res.end("busy");
-});
-const ready = new Promise<string>((resolve) =>
-  server.listen(0, "127.0.0.1", () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)),
-);
-after(async () => {
-  await closeAllAgents();
-  server.closeAllConnections();
-  server.close();
-});
+const busy = busyServer();
+const ready = busy.url;
 
 /** A vendor client's call, as the vendors write it: idempotent calls retry, POSTs do not. */
 async function call(
@@ -55,7 +41,7 @@ async function call(
 test("poll over a retrying call sends at most the attempt cap to a 503 server, attempts summed", async () => {
   const clock = new ManualClock();
   const start = clock.now();
-  requests = 0;
+  busy.reset();
   await assert.rejects(
     poll({
       what: "job 1",
@@ -66,17 +52,20 @@ test("poll over a retrying call sends at most the attempt cap to a 503 server, a
     }),
     (err: unknown) => {
       assert.ok(isDrplaneError(err, "DRP_TRANSIENT"), String(err));
-      assert.equal(err.meta.attempts, requests, "attempts counts every request sent");
+      assert.equal(err.meta.attempts, busy.requests, "attempts counts every request sent");
       return true;
     },
   );
-  assert.ok(requests >= 2 && requests <= CAP, `${requests} requests for one poll (cap ${CAP})`);
+  assert.ok(
+    busy.requests >= 2 && busy.requests <= CAP,
+    `${busy.requests} requests for one poll (cap ${CAP})`,
+  );
   assert.ok(clock.now() - start < 60_000, `${clock.now() - start} ms of clock time`);
 });
 
 test("createOnce over a retrying lookup sends at most the attempt cap to a 503 server", async () => {
   const clock = new ManualClock();
-  requests = 0;
+  busy.reset();
   let creates = 0;
   await assert.rejects(
     createOnce({
@@ -89,18 +78,21 @@ test("createOnce over a retrying lookup sends at most the attempt cap to a 503 s
     }),
     (err: unknown) => {
       assert.ok(isDrplaneError(err, "DRP_TRANSIENT"), String(err));
-      assert.equal(err.meta.attempts, requests, "attempts counts every request sent");
+      assert.equal(err.meta.attempts, busy.requests, "attempts counts every request sent");
       return true;
     },
   );
   assert.equal(creates, 1, "the create is not repeated while the lookup cannot answer");
-  assert.ok(requests >= 2 && requests <= CAP, `${requests} requests for one createOnce (cap ${CAP})`);
+  assert.ok(
+    busy.requests >= 2 && busy.requests <= CAP,
+    `${busy.requests} requests for one createOnce (cap ${CAP})`,
+  );
 });
 
 test("poll's deadline reaches the inner retry: no retry sleep past it", async () => {
   const clock = new ManualClock();
   const start = clock.now();
-  requests = 0;
+  busy.reset();
   await assert.rejects(
     poll({
       what: "job 2",
@@ -110,10 +102,10 @@ test("poll's deadline reaches the inner retry: no retry sleep past it", async ()
       firstDelayMs: 0,
       clock,
     }),
-    (err: unknown) => isDrplaneError(err) && err.meta.attempts === requests,
+    (err: unknown) => isDrplaneError(err) && err.meta.attempts === busy.requests,
   );
   assert.ok(clock.now() - start <= 1_000, `${clock.now() - start} ms: slept past the 1 s deadline`);
-  assert.ok(requests <= CAP);
+  assert.ok(busy.requests <= CAP);
 });
 
 test("poll's deadline caps the request timeout of the innermost send", async () => {

@@ -3,30 +3,16 @@
  * answering 503 to everything: one retry site, so at most the attempt cap of requests, and
  * the error's attempts is the number of requests sent.
  */
-import { after, test } from "node:test";
+import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import * as http from "node:http";
-import type { AddressInfo } from "node:net";
+import { busyServer } from "../support/busy-server";
 import { ManualClock } from "../../provider/core/clock";
 import { isDrplaneError } from "../../provider/core/errors";
-import { closeAllAgents } from "../../provider/core/http";
 import { RETRY_DEFAULTS } from "../../provider/core/retry";
 import { HitachiClient } from "../../provider/vendors/hitachi/client";
 
-let requests = 0;
-const server = http.createServer((_req, res) => {
-  requests++;
-  res.statusCode = 503;
-  res.end("busy");
-});
-const ready = new Promise<string>((resolve) =>
-  server.listen(0, "127.0.0.1", () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)),
-);
-after(async () => {
-  await closeAllAgents();
-  server.closeAllConnections();
-  server.close();
-});
+const busy = busyServer();
+const ready = busy.url;
 
 test("waitForJob against a 503 array sends at most the attempt cap, attempts summed", async () => {
   const clock = new ManualClock();
@@ -40,9 +26,12 @@ test("waitForJob against a 503 array sends at most the attempt cap, attempts sum
     ),
     (err: unknown) => {
       assert.ok(isDrplaneError(err, "DRP_TRANSIENT"), String(err));
-      assert.equal(err.meta.attempts, requests);
+      assert.equal(err.meta.attempts, busy.requests);
       return true;
     },
   );
-  assert.ok(requests >= 2 && requests <= RETRY_DEFAULTS.maxAttempts, `${requests} requests`);
+  assert.ok(
+    busy.requests >= 2 && busy.requests <= RETRY_DEFAULTS.maxAttempts,
+    `${busy.requests} requests`,
+  );
 });
