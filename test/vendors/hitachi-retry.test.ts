@@ -30,8 +30,5 @@ test("waitForJob against a 503 array sends at most the attempt cap, attempts sum
       return true;
     },
   );
-  assert.ok(
-    busy.requests >= 2 && busy.requests <= RETRY_DEFAULTS.maxAttempts,
-    `${busy.requests} requests`,
-  );
+  assert.ok(busy.requests >= 2 && busy.requests <= RETRY_DEFAULTS.maxAttempts, `${busy.requests} requests`);
 });
