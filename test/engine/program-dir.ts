@@ -70,8 +70,7 @@ export function installProgram(source: string, tarball = packPackage(), into = t
   for (const file of readdirSync(source)) {
     if (PROGRAM_FILES.includes(file)) cpSync(path.join(source, file), path.join(into, file));
   }
-  setDependency(into, tarball);
-  npm(["install", "--prefer-offline"], into);
+  installPackage(into, tarball);
   return into;
 }
 
