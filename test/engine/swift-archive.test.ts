@@ -31,7 +31,7 @@ import {
   swiftFixture,
   type AuthMode,
   type SwiftFixture,
-} from "../vendors/swift-fixtures";
+} from "../vendors/swift/fixtures";
 import { REPO_ROOT } from "../host/stage";
 import { installProgram, tempDir } from "./program-dir";
 import { EngineStack, explain, opsOf, type CommandResult } from "./stack";

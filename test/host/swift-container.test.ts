@@ -21,7 +21,7 @@ import {
   swiftFixture,
   uniqueName,
   type SwiftFixture,
-} from "../vendors/swift-fixtures";
+} from "../vendors/swift/fixtures";
 import { ProviderHost, urnOf, type Props } from "./harness";
 import { providerTextOf } from "./provider-text";
 

@@ -22,7 +22,7 @@ import {
   type SwiftFixture,
   swiftFixture,
   uniqueName,
-} from "../vendors/swift-fixtures";
+} from "../vendors/swift/fixtures";
 import { ProviderHost, urnOf, type Props } from "./harness";
 import { providerTextOf } from "./provider-text";
 

@@ -6,18 +6,18 @@
 import { after, before, test } from "node:test";
 import * as assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { isDrplaneError } from "../../provider/core/errors";
+import { isDrplaneError } from "../../../provider/core/errors";
 import {
   getVmDrStatus,
   getVrgFaultVms,
   getVrgNetInfos,
   getVrgPairing,
   getVrgStatus,
-} from "../../provider/resources/vrg-data";
-import { VrgClient } from "../../provider/vendors/vrg/client";
-import { ensureStrategy } from "../../provider/vendors/vrg/strategy";
-import { DEFAULT_VRG_PASSWORD, DEFAULT_VRG_USER, startVrgPair, type VrgPair } from "../sim/vrg";
-import { cleanSlate, drOf } from "./vrg-fixtures";
+} from "../../../provider/resources/vrg-data";
+import { VrgClient } from "../../../provider/vendors/vrg/client";
+import { ensureStrategy } from "../../../provider/vendors/vrg/strategy";
+import { DEFAULT_VRG_PASSWORD, DEFAULT_VRG_USER, startVrgPair, type VrgPair } from "../../sim/vrg";
+import { cleanSlate, drOf } from "./fixtures";
 
 let pair: VrgPair;
 const vm = { uuid: randomUUID(), volumes: ["vol-d-1"] };

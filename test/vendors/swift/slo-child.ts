@@ -1,11 +1,11 @@
 /**
- * Child process of the SLO crash tests (test/vendors/swift-slo.test.ts): uploads one file as
+ * Child process of the SLO crash tests (test/vendors/swift/slo.test.ts): uploads one file as
  * an SLO and reports each step on stdout ("segment <i>", "manifest <etag>", "done"), so the
  * parent can SIGKILL it at a chosen point. Arguments come as JSON in DRPLANE_SLO_CHILD.
  */
-import { SwiftClient } from "../../provider/vendors/swift/client";
-import { uploadSlo, type SloUploadSpec } from "../../provider/vendors/swift/slo";
-import type { SwiftConnection } from "../../provider/vendors/swift/auth";
+import { SwiftClient } from "../../../provider/vendors/swift/client";
+import { uploadSlo, type SloUploadSpec } from "../../../provider/vendors/swift/slo";
+import type { SwiftConnection } from "../../../provider/vendors/swift/auth";
 
 interface ChildArgs {
   connection: SwiftConnection;

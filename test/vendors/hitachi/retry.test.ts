@@ -5,11 +5,11 @@
  */
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import { busyServer } from "../support/busy-server";
-import { ManualClock } from "../../provider/core/clock";
-import { isDrplaneError } from "../../provider/core/errors";
-import { RETRY_DEFAULTS } from "../../provider/core/retry";
-import { HitachiClient } from "../../provider/vendors/hitachi/client";
+import { busyServer } from "../../support/busy-server";
+import { ManualClock } from "../../../provider/core/clock";
+import { isDrplaneError } from "../../../provider/core/errors";
+import { RETRY_DEFAULTS } from "../../../provider/core/retry";
+import { HitachiClient } from "../../../provider/vendors/hitachi/client";
 
 const busy = busyServer();
 const ready = busy.url;

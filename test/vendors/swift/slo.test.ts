@@ -12,13 +12,13 @@ import { mkdtempSync, rmSync, writeFileSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import * as readline from "node:readline";
-import { closeAllAgents } from "../../provider/core/http";
-import { listObjects } from "../../provider/vendors/swift/bulk";
-import { SwiftClient } from "../../provider/vendors/swift/client";
-import { ensureContainer } from "../../provider/vendors/swift/containers";
-import { fileSloDigest } from "../../provider/vendors/swift/hashing";
-import { readObject } from "../../provider/vendors/swift/objects";
-import { deleteSlo, uploadSlo, type SloUploadSpec } from "../../provider/vendors/swift/slo";
+import { closeAllAgents } from "../../../provider/core/http";
+import { listObjects } from "../../../provider/vendors/swift/bulk";
+import { SwiftClient } from "../../../provider/vendors/swift/client";
+import { ensureContainer } from "../../../provider/vendors/swift/containers";
+import { fileSloDigest } from "../../../provider/vendors/swift/hashing";
+import { readObject } from "../../../provider/vendors/swift/objects";
+import { deleteSlo, uploadSlo, type SloUploadSpec } from "../../../provider/vendors/swift/slo";
 import {
   AUTH_MODES,
   type AuthMode,
@@ -27,11 +27,11 @@ import {
   type SwiftFixture,
   swiftFixture,
   uniqueName,
-} from "./swift-fixtures";
+} from "./fixtures";
 
 const KIB = 1024;
 const MIB = 1024 * KIB;
-const CHILD = path.join(__dirname, "swift-slo-child.ts");
+const CHILD = path.join(__dirname, "slo-child.ts");
 
 let fx: SwiftFixture;
 let dir: string;

@@ -4,15 +4,15 @@
  */
 import { afterEach, beforeEach, test } from "node:test";
 import * as assert from "node:assert/strict";
-import { ManualClock } from "../../provider/core/clock";
-import { clearStackCredentials, setStackCredentials } from "../../provider/core/credentials";
-import { isDrplaneError } from "../../provider/core/errors";
-import { closeAllAgents } from "../../provider/core/http";
-import { drainSessions } from "../../provider/core/session";
-import { HitachiClient } from "../../provider/vendors/hitachi/client";
-import { ensureRemoteStorage, type RemoteStorageSpec } from "../../provider/vendors/hitachi/register";
-import { removeRemoteStorage } from "../../provider/vendors/hitachi/remove";
-import { startHitachiPair, type HitachiPair } from "../sim/hitachi";
+import { ManualClock } from "../../../provider/core/clock";
+import { clearStackCredentials, setStackCredentials } from "../../../provider/core/credentials";
+import { isDrplaneError } from "../../../provider/core/errors";
+import { closeAllAgents } from "../../../provider/core/http";
+import { drainSessions } from "../../../provider/core/session";
+import { HitachiClient } from "../../../provider/vendors/hitachi/client";
+import { ensureRemoteStorage, type RemoteStorageSpec } from "../../../provider/vendors/hitachi/register";
+import { removeRemoteStorage } from "../../../provider/vendors/hitachi/remove";
+import { startHitachiPair, type HitachiPair } from "../../sim/hitachi";
 
 const REMOTE_ID = "832000420000";
 const LOCAL_ID = "836000410000";

@@ -3,16 +3,16 @@
  * two profiles, clients bound to a simulator, strategy specs, and a clean slate between tests.
  */
 import { randomUUID } from "node:crypto";
-import type { Clock } from "../../provider/core/clock";
-import { clearStackCredentials, setStackCredentials } from "../../provider/core/credentials";
-import { closeAllAgents } from "../../provider/core/http";
-import { drainSessions } from "../../provider/core/session";
-import { resetVersionCache, VrgClient, type VrgConnection } from "../../provider/vendors/vrg/client";
-import { resetKeyStyles } from "../../provider/vendors/vrg/key-style";
-import { resetLoginGuard } from "../../provider/vendors/vrg/login-guard";
-import { resetStrategyReaders } from "../../provider/vendors/vrg/strategy-reader";
-import type { DrStrategy, ProductionStrategy } from "../../provider/vendors/vrg/wire";
-import { DEFAULT_VRG_PASSWORD, DEFAULT_VRG_USER, type VrgSim } from "../sim/vrg";
+import type { Clock } from "../../../provider/core/clock";
+import { clearStackCredentials, setStackCredentials } from "../../../provider/core/credentials";
+import { closeAllAgents } from "../../../provider/core/http";
+import { drainSessions } from "../../../provider/core/session";
+import { resetVersionCache, VrgClient, type VrgConnection } from "../../../provider/vendors/vrg/client";
+import { resetKeyStyles } from "../../../provider/vendors/vrg/key-style";
+import { resetLoginGuard } from "../../../provider/vendors/vrg/login-guard";
+import { resetStrategyReaders } from "../../../provider/vendors/vrg/strategy-reader";
+import type { DrStrategy, ProductionStrategy } from "../../../provider/vendors/vrg/wire";
+import { DEFAULT_VRG_PASSWORD, DEFAULT_VRG_USER, type VrgSim } from "../../sim/vrg";
 
 export const USER = DEFAULT_VRG_USER;
 export const PASSWORD = DEFAULT_VRG_PASSWORD;

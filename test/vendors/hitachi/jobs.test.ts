@@ -4,16 +4,9 @@
  */
 import { afterEach, test } from "node:test";
 import * as assert from "node:assert/strict";
-import { isDrplaneError } from "../../provider/core/errors";
-import { ensureRemoteStorage } from "../../provider/vendors/hitachi/register";
-import {
-  JOBS_LIST_ROUTE,
-  LOGOUT_ROUTE,
-  POST_ROUTE,
-  REMOTE_ID,
-  startFixture,
-  type Fixture,
-} from "./hitachi-fixtures";
+import { isDrplaneError } from "../../../provider/core/errors";
+import { ensureRemoteStorage } from "../../../provider/vendors/hitachi/register";
+import { JOBS_LIST_ROUTE, LOGOUT_ROUTE, POST_ROUTE, REMOTE_ID, startFixture, type Fixture } from "./fixtures";
 
 let fx: Fixture | undefined;
 afterEach(async () => {

@@ -4,18 +4,18 @@
  * left open.
  */
 import * as assert from "node:assert/strict";
-import { ManualClock } from "../../provider/core/clock";
-import { clearStackCredentials, setStackCredentials } from "../../provider/core/credentials";
-import { closeAllAgents } from "../../provider/core/http";
-import { drainSessions } from "../../provider/core/session";
-import { HitachiClient } from "../../provider/vendors/hitachi/client";
-import type { RemoteStorageSpec } from "../../provider/vendors/hitachi/register";
+import { ManualClock } from "../../../provider/core/clock";
+import { clearStackCredentials, setStackCredentials } from "../../../provider/core/credentials";
+import { closeAllAgents } from "../../../provider/core/http";
+import { drainSessions } from "../../../provider/core/session";
+import { HitachiClient } from "../../../provider/vendors/hitachi/client";
+import type { RemoteStorageSpec } from "../../../provider/vendors/hitachi/register";
 import {
   startHitachiPair,
   type HitachiArray,
   type HitachiPair,
   type HitachiPairOptions,
-} from "../sim/hitachi";
+} from "../../sim/hitachi";
 
 export const REMOTE_ID = "832000420000";
 export const LOCAL_ID = "836000410000";

@@ -7,15 +7,15 @@
 import { after, afterEach, before, beforeEach, describe, test } from "node:test";
 import * as assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { isDrplaneError } from "../../provider/core/errors";
-import { closeAllAgents } from "../../provider/core/http";
-import { setLogSink, type LogSink } from "../../provider/core/log";
-import { SwiftClient } from "../../provider/vendors/swift/client";
-import { ensureContainer } from "../../provider/vendors/swift/containers";
-import { putObject } from "../../provider/vendors/swift/objects";
-import type { SwiftConnection } from "../../provider/vendors/swift/auth";
-import { innerStatus, parseBulkResult, swiftHttpError } from "../../provider/vendors/swift/errors";
-import { AUTH_MODES, cleanupContainers, swiftFixture, uniqueName, type SwiftFixture } from "./swift-fixtures";
+import { isDrplaneError } from "../../../provider/core/errors";
+import { closeAllAgents } from "../../../provider/core/http";
+import { setLogSink, type LogSink } from "../../../provider/core/log";
+import { SwiftClient } from "../../../provider/vendors/swift/client";
+import { ensureContainer } from "../../../provider/vendors/swift/containers";
+import { putObject } from "../../../provider/vendors/swift/objects";
+import type { SwiftConnection } from "../../../provider/vendors/swift/auth";
+import { innerStatus, parseBulkResult, swiftHttpError } from "../../../provider/vendors/swift/errors";
+import { AUTH_MODES, cleanupContainers, swiftFixture, uniqueName, type SwiftFixture } from "./fixtures";
 
 let fx: SwiftFixture;
 const lines: string[] = [];

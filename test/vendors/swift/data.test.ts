@@ -7,15 +7,15 @@ import * as assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { closeAllAgents } from "../../provider/core/http";
-import { ensureContainer } from "../../provider/vendors/swift/containers";
-import { DIRECTORY_CONTENT_TYPE, putObject } from "../../provider/vendors/swift/objects";
-import { uploadSlo } from "../../provider/vendors/swift/slo";
+import { closeAllAgents } from "../../../provider/core/http";
+import { ensureContainer } from "../../../provider/vendors/swift/containers";
+import { DIRECTORY_CONTENT_TYPE, putObject } from "../../../provider/vendors/swift/objects";
+import { uploadSlo } from "../../../provider/vendors/swift/slo";
 import {
   getSwiftContainer,
   getSwiftContainerOutput,
   getSwiftObject,
-} from "../../provider/resources/swift-data";
+} from "../../../provider/resources/swift-data";
 import {
   AUTH_MODES,
   cleanupContainers,
@@ -23,7 +23,7 @@ import {
   swiftFixture,
   uniqueName,
   type SwiftFixture,
-} from "./swift-fixtures";
+} from "./fixtures";
 
 let fx: SwiftFixture;
 let dir: string;

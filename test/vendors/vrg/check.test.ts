@@ -5,9 +5,9 @@
  */
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import { vrgAlarmServerHandler } from "../../provider/dynamic/vrg-alarm-server";
-import { vrgPairingHandler } from "../../provider/dynamic/vrg-pairing";
-import { vmDrStrategyHandler } from "../../provider/dynamic/vrg-strategy";
+import { vrgAlarmServerHandler } from "../../../provider/dynamic/vrg-alarm-server";
+import { vrgPairingHandler } from "../../../provider/dynamic/vrg-pairing";
+import { vmDrStrategyHandler } from "../../../provider/dynamic/vrg-strategy";
 
 const connection = { endpoint: "http://192.168.10.21:8080", profile: "vrg-prod" };
 const vmUuid = "4d1f0c5e-8a4b-4f7e-9d2a-1c3b5e7f9a0b";

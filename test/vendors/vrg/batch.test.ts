@@ -6,20 +6,20 @@
  */
 import { afterEach, beforeEach, test } from "node:test";
 import * as assert from "node:assert/strict";
-import { ManualClock } from "../../provider/core/clock";
-import { drainSessions } from "../../provider/core/session";
-import { vmDrStrategyHandler } from "../../provider/dynamic/vrg-strategy";
-import { postStrategy } from "../../provider/vendors/vrg/strategy";
+import { ManualClock } from "../../../provider/core/clock";
+import { drainSessions } from "../../../provider/core/session";
+import { vmDrStrategyHandler } from "../../../provider/dynamic/vrg-strategy";
+import { postStrategy } from "../../../provider/vendors/vrg/strategy";
 import {
   listStrategies,
   PAGE_LIMIT,
   readStrategy,
   resetStrategyReaders,
   batchUrl,
-} from "../../provider/vendors/vrg/strategy-reader";
-import { startVrg, type VrgSim } from "../sim/vrg";
-import type { VrgClient } from "../../provider/vendors/vrg/client";
-import { cleanSlate, clientFor, newVm, productionOf, useCredentials, type TestVm } from "./vrg-fixtures";
+} from "../../../provider/vendors/vrg/strategy-reader";
+import { startVrg, type VrgSim } from "../../sim/vrg";
+import type { VrgClient } from "../../../provider/vendors/vrg/client";
+import { cleanSlate, clientFor, newVm, productionOf, useCredentials, type TestVm } from "./fixtures";
 
 const QUERY = "GET /vrgservice/vmstrategy";
 

@@ -5,15 +5,15 @@
  */
 import { afterEach, beforeEach, test } from "node:test";
 import * as assert from "node:assert/strict";
-import { ManualClock } from "../../provider/core/clock";
-import { isDrplaneError } from "../../provider/core/errors";
-import { VrgClient } from "../../provider/vendors/vrg/client";
-import { vrgHttpError } from "../../provider/vendors/vrg/errors";
-import { ensurePairing, getPairing } from "../../provider/vendors/vrg/pairing";
-import { getVrgStatus, getNetInfos } from "../../provider/vendors/vrg/status";
-import { ensureStrategy } from "../../provider/vendors/vrg/strategy";
-import { startVrg, startVrgPair, sha256Hex, type VrgPair, type VrgSim } from "../sim/vrg";
-import { cleanSlate, clientFor, drOf, newVm, PASSWORD, productionOf, useCredentials } from "./vrg-fixtures";
+import { ManualClock } from "../../../provider/core/clock";
+import { isDrplaneError } from "../../../provider/core/errors";
+import { VrgClient } from "../../../provider/vendors/vrg/client";
+import { vrgHttpError } from "../../../provider/vendors/vrg/errors";
+import { ensurePairing, getPairing } from "../../../provider/vendors/vrg/pairing";
+import { getVrgStatus, getNetInfos } from "../../../provider/vendors/vrg/status";
+import { ensureStrategy } from "../../../provider/vendors/vrg/strategy";
+import { startVrg, startVrgPair, sha256Hex, type VrgPair, type VrgSim } from "../../sim/vrg";
+import { cleanSlate, clientFor, drOf, newVm, PASSWORD, productionOf, useCredentials } from "./fixtures";
 
 const LOGIN = "POST /vrgservice/session";
 

@@ -5,11 +5,11 @@
  */
 import { afterEach, test } from "node:test";
 import * as assert from "node:assert/strict";
-import { HitachiClient } from "../../provider/vendors/hitachi/client";
-import { ensureRemoteStorage } from "../../provider/vendors/hitachi/register";
-import { removeRemoteStorage } from "../../provider/vendors/hitachi/remove";
-import { startHitachiArray, type HitachiArray } from "../sim/hitachi";
-import { CREDENTIALS, onceAt, POST_ROUTE, REMOTE_ID, startFixture, type Fixture } from "./hitachi-fixtures";
+import { HitachiClient } from "../../../provider/vendors/hitachi/client";
+import { ensureRemoteStorage } from "../../../provider/vendors/hitachi/register";
+import { removeRemoteStorage } from "../../../provider/vendors/hitachi/remove";
+import { startHitachiArray, type HitachiArray } from "../../sim/hitachi";
+import { CREDENTIALS, onceAt, POST_ROUTE, REMOTE_ID, startFixture, type Fixture } from "./fixtures";
 
 let fx: Fixture | undefined;
 let extra: HitachiArray[] = [];

@@ -6,14 +6,14 @@
  */
 import { afterEach, beforeEach, test } from "node:test";
 import * as assert from "node:assert/strict";
-import { ManualClock } from "../../provider/core/clock";
-import { drainSessions } from "../../provider/core/session";
-import { isDrplaneError } from "../../provider/core/errors";
-import { ensurePairing } from "../../provider/vendors/vrg/pairing";
-import { getNetInfos, getVrgStatus } from "../../provider/vendors/vrg/status";
-import { ensureStrategy } from "../../provider/vendors/vrg/strategy";
-import { startVrg, startVrgPair, VOL_STATUS, type VrgSim } from "../sim/vrg";
-import { cleanSlate, clientFor, drOf, newVm, useCredentials } from "./vrg-fixtures";
+import { ManualClock } from "../../../provider/core/clock";
+import { drainSessions } from "../../../provider/core/session";
+import { isDrplaneError } from "../../../provider/core/errors";
+import { ensurePairing } from "../../../provider/vendors/vrg/pairing";
+import { getNetInfos, getVrgStatus } from "../../../provider/vendors/vrg/status";
+import { ensureStrategy } from "../../../provider/vendors/vrg/strategy";
+import { startVrg, startVrgPair, VOL_STATUS, type VrgSim } from "../../sim/vrg";
+import { cleanSlate, clientFor, drOf, newVm, useCredentials } from "./fixtures";
 
 let clock: ManualClock;
 let vrg: VrgSim;

@@ -8,14 +8,14 @@
  */
 import { afterEach, beforeEach, test } from "node:test";
 import * as assert from "node:assert/strict";
-import { ManualClock } from "../../provider/core/clock";
-import { isDrplaneError } from "../../provider/core/errors";
-import { ensureAlarmServer } from "../../provider/vendors/vrg/alarm-server";
-import { VrgClient } from "../../provider/vendors/vrg/client";
-import { ensurePairing, removePairing } from "../../provider/vendors/vrg/pairing";
-import { ensureStrategy, removeStrategy } from "../../provider/vendors/vrg/strategy";
-import { startVrgPair, type VrgPair, type VrgPairOptions } from "../sim/vrg";
-import { cleanSlate, drOf, newVm, productionOf, useCredentials } from "./vrg-fixtures";
+import { ManualClock } from "../../../provider/core/clock";
+import { isDrplaneError } from "../../../provider/core/errors";
+import { ensureAlarmServer } from "../../../provider/vendors/vrg/alarm-server";
+import { VrgClient } from "../../../provider/vendors/vrg/client";
+import { ensurePairing, removePairing } from "../../../provider/vendors/vrg/pairing";
+import { ensureStrategy, removeStrategy } from "../../../provider/vendors/vrg/strategy";
+import { startVrgPair, type VrgPair, type VrgPairOptions } from "../../sim/vrg";
+import { cleanSlate, drOf, newVm, productionOf, useCredentials } from "./fixtures";
 
 const VRGMAP = "POST /vrgservice/vrgmap";
 const SET = "POST /vrgservice/vmstrategy";

@@ -7,11 +7,11 @@
 import { randomBytes } from "node:crypto";
 import * as net from "node:net";
 import { Writable } from "node:stream";
-import { ensureSwiftBackend, type SwiftTestEnv } from "../swift/backend";
-import { SwiftClient } from "../../provider/vendors/swift/client";
-import { removeContainer } from "../../provider/vendors/swift/containers";
-import { downloadObject } from "../../provider/vendors/swift/objects";
-import type { SwiftConnection } from "../../provider/vendors/swift/auth";
+import { ensureSwiftBackend, type SwiftTestEnv } from "../../swift/backend";
+import { SwiftClient } from "../../../provider/vendors/swift/client";
+import { removeContainer } from "../../../provider/vendors/swift/containers";
+import { downloadObject } from "../../../provider/vendors/swift/objects";
+import type { SwiftConnection } from "../../../provider/vendors/swift/auth";
 
 export type AuthMode = "tempauth" | "keystone";
 export const AUTH_MODES: AuthMode[] = ["tempauth", "keystone"];

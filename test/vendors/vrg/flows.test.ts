@@ -6,33 +6,25 @@
  */
 import { afterEach, beforeEach, test } from "node:test";
 import * as assert from "node:assert/strict";
-import { ManualClock } from "../../provider/core/clock";
-import { isDrplaneError } from "../../provider/core/errors";
+import { ManualClock } from "../../../provider/core/clock";
+import { isDrplaneError } from "../../../provider/core/errors";
 import {
   ensureAlarmServer,
   getAlarmServer,
   removeAlarmServer,
-} from "../../provider/vendors/vrg/alarm-server";
-import type { VrgClient } from "../../provider/vendors/vrg/client";
-import { ensurePairing, getPairing, removePairing } from "../../provider/vendors/vrg/pairing";
+} from "../../../provider/vendors/vrg/alarm-server";
+import type { VrgClient } from "../../../provider/vendors/vrg/client";
+import { ensurePairing, getPairing, removePairing } from "../../../provider/vendors/vrg/pairing";
 import {
   changeManagementNetwork,
   getNetInfos,
   getVmDrStatus,
   getVrgStatus,
-} from "../../provider/vendors/vrg/status";
-import { ensureStrategy, removeStrategy } from "../../provider/vendors/vrg/strategy";
-import { listFaultVms } from "../../provider/vendors/vrg/strategy-reader";
-import { startVrgPair, VOL_STATUS, type VrgPair } from "../sim/vrg";
-import {
-  cleanSlate,
-  clientFor,
-  drOf,
-  newVm,
-  productionOf,
-  useCredentials,
-  type TestVm,
-} from "./vrg-fixtures";
+} from "../../../provider/vendors/vrg/status";
+import { ensureStrategy, removeStrategy } from "../../../provider/vendors/vrg/strategy";
+import { listFaultVms } from "../../../provider/vendors/vrg/strategy-reader";
+import { startVrgPair, VOL_STATUS, type VrgPair } from "../../sim/vrg";
+import { cleanSlate, clientFor, drOf, newVm, productionOf, useCredentials, type TestVm } from "./fixtures";
 
 const SET = "POST /vrgservice/vmstrategy";
 
