@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run demo [-- --serve]`: launches test/engine/demo.ts (TypeScript, through tsx) with the
+// `npm run demo [-- --serve]`: launches scripts/demo/index.ts (TypeScript, through tsx) with the
 // given arguments and forwards its exit code. See that file for what the demo does.
 import { spawnSync } from "node:child_process";
 import path from "node:path";
@@ -11,7 +11,7 @@ process.on("SIGINT", () => {});
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const run = spawnSync(
   process.execPath,
-  ["--import", "tsx", "test/engine/demo.ts", ...process.argv.slice(2)],
+  ["--import", "tsx", "scripts/demo/index.ts", ...process.argv.slice(2)],
   {
     cwd: root,
     stdio: "inherit",

@@ -5,13 +5,14 @@
  * and the serializer captures our modules by reference (mapped through package.json
  * `exports`) only when they load from a node_modules path that @pulumi/pulumi itself can
  * resolve, i.e. a sibling in the same node_modules. So the stage is the repo's own
- * node_modules, and the host runs with the repo root as its cwd.
+ * node_modules, and the host runs with the repo root as its cwd. The build itself is the
+ * demo's (scripts/demo/build.ts).
  */
-import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, rmSync, statSync } from "node:fs";
 import * as path from "node:path";
+import { REPO_ROOT, buildPackage } from "../../scripts/demo/build";
 
-export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+export { REPO_ROOT };
 export const STAGE_DIR = REPO_ROOT;
 export const STAGED_PACKAGE = path.join(STAGE_DIR, "node_modules", "pulumi-drplane");
 
@@ -28,15 +29,7 @@ export function stagePackage(): string {
     staged = true;
     return STAGE_DIR;
   }
-  if (
-    process.env.DRPLANE_SKIP_BUILD !== "1" ||
-    !existsSync(path.join(REPO_ROOT, "dist", "dynamic", "index.js"))
-  ) {
-    execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.build.json"], {
-      cwd: REPO_ROOT,
-      stdio: "inherit",
-    });
-  }
+  buildPackage();
   rmSync(STAGED_PACKAGE, { recursive: true, force: true });
   mkdirSync(STAGED_PACKAGE, { recursive: true });
   for (const entry of ["package.json", "README.md", "dist"]) {
