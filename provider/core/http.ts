@@ -8,10 +8,9 @@ import { readFileSync } from "node:fs";
 import type { Readable } from "node:stream";
 import { Agent, request as undiciRequest } from "undici";
 import { cappedTimeout } from "./call-scope";
-import { AuthError, TransientError } from "./errors";
 import { endpointLimiter } from "./limits";
 import { warnOnce } from "./log";
-import { redactUrl } from "./redact";
+import { networkError } from "./network-error";
 import { processWide } from "./process-state";
 
 export interface TlsOptions {
@@ -103,7 +102,10 @@ export function buildUrl(baseUrl: string, path: string, query?: HttpRequest["que
   return url;
 }
 
-function encodeBody(body: unknown, headers: Record<string, string>): string | Buffer | Readable | undefined {
+export function encodeBody(
+  body: unknown,
+  headers: Record<string, string>,
+): string | Buffer | Readable | undefined {
   if (body === undefined) return undefined;
   if (typeof body === "string" || Buffer.isBuffer(body)) return body;
   if (typeof (body as Readable).pipe === "function") return body as Readable;
@@ -111,21 +113,6 @@ function encodeBody(body: unknown, headers: Record<string, string>): string | Bu
     headers["content-type"] = "application/json";
   return JSON.stringify(body);
 }
-
-const CONNECT_ERRORS = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "EPIPE",
-  "ETIMEDOUT",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "EAI_AGAIN",
-  "UND_ERR_SOCKET",
-  "UND_ERR_CLOSED",
-  "UND_ERR_CONNECT_TIMEOUT",
-  "UND_ERR_HEADERS_TIMEOUT",
-  "UND_ERR_BODY_TIMEOUT",
-]);
 
 /**
  * Sends one request. Resolves for every HTTP status (the vendor client maps statuses to
@@ -155,18 +142,24 @@ export async function send<T = unknown>(endpoint: HttpEndpoint, req: HttpRequest
       });
       sent = true;
       const text = await res.body.text();
-      const resHeaders: Record<string, string> = {};
-      for (const [k, v] of Object.entries(res.headers)) {
-        if (v !== undefined) resHeaders[k.toLowerCase()] = Array.isArray(v) ? v.join(", ") : v;
-      }
+      const resHeaders = flatHeaders(res.headers);
       return { status: res.statusCode, headers: resHeaders, body: parseBody(text, resHeaders) as T, text };
     } catch (err) {
-      throw networkError(err, req, url, timeout.aborted ? timeoutMs : undefined, sent);
+      throw networkError(err, { ...req, url }, timeout.aborted ? timeoutMs : undefined, sent);
     }
   });
 }
 
-function parseBody(text: string, headers: Record<string, string>): unknown {
+/** undici's response headers as one lower-cased string per name. */
+export function flatHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(", ") : v;
+  }
+  return out;
+}
+
+export function parseBody(text: string, headers: Record<string, string>): unknown {
   if (!text) return undefined;
   const type = headers["content-type"] ?? "";
   if (type.includes("json") || /^\s*[[{]/.test(text)) {
@@ -177,53 +170,4 @@ function parseBody(text: string, headers: Record<string, string>): unknown {
     }
   }
   return text;
-}
-
-function networkError(
-  err: unknown,
-  req: HttpRequest,
-  url: URL,
-  timedOutAfterMs: number | undefined,
-  sent: boolean,
-): Error {
-  if (req.signal?.aborted) return err as Error;
-  const code = (err as { code?: string }).code ?? (err as { cause?: { code?: string } }).cause?.code;
-  const target = `${req.method} ${redactUrl(url.origin + url.pathname)}`;
-  const meta = {
-    vendor: req.vendor,
-    operation: req.operation,
-    mayHaveReachedServer: sent || !connectOnly(code),
-  };
-  if (timedOutAfterMs !== undefined) {
-    return new TransientError(`${target} timed out after ${timedOutAfterMs} ms`, {
-      cause: err,
-      meta: { ...meta, remedy: "check that the endpoint is reachable; the call may be retried" },
-    });
-  }
-  if (code && (CONNECT_ERRORS.has(code) || code.startsWith("UND_ERR"))) {
-    return new TransientError(`${target} failed: ${code}`, { cause: err, meta });
-  }
-  const msg = err instanceof Error ? err.message : String(err);
-  if (/certificate|self[- ]signed|SSL|TLS/i.test(msg) || /CERT|SSL/.test(code ?? "")) {
-    return new AuthError(`${target}: TLS verification of the server failed (${code ?? msg})`, {
-      cause: err,
-      meta: {
-        ...meta,
-        mayHaveReachedServer: false,
-        remedy: "give the server's CA certificate as caBundle (or, for a lab only, insecure: true)",
-      },
-    });
-  }
-  return new TransientError(`${target} failed: ${msg}`, { cause: err, meta });
-}
-
-/** True when the failure happened before any byte could reach the server. */
-function connectOnly(code: string | undefined): boolean {
-  return (
-    code === "ECONNREFUSED" ||
-    code === "UND_ERR_CONNECT_TIMEOUT" ||
-    code === "EHOSTUNREACH" ||
-    code === "ENETUNREACH" ||
-    code === "EAI_AGAIN"
-  );
 }

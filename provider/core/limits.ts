@@ -1,24 +1,16 @@
 /**
- * Process-wide concurrency helpers. The provider host runs many RPCs at once (the engine
- * defaults to 4×CPU), so logins are single-flight and each endpoint has a bounded number of
- * requests in flight. State lives on globalThis so two loaded copies of this module agree.
+ * Process-wide concurrency limits. The provider host runs many RPCs at once (the engine
+ * defaults to 4×CPU), so each endpoint has a bounded number of requests in flight (a
+ * streamed response holds its slot until the stream ends). State lives on globalThis so two
+ * loaded copies of this module agree. (Logins are single-flight in core/session.)
  */
 import { processWide } from "./process-state";
+
 interface LimitsState {
-  flights: Map<string, Promise<unknown>>;
   semaphores: Map<string, Semaphore>;
 }
 
-const state = processWide<LimitsState>("limits", () => ({ flights: new Map(), semaphores: new Map() }));
-
-/** Runs `fn` once for concurrent callers with the same key; all share its result. */
-export function singleFlight<T>(key: string, fn: () => Promise<T>): Promise<T> {
-  const existing = state.flights.get(key);
-  if (existing) return existing as Promise<T>;
-  const p = fn().finally(() => state.flights.delete(key));
-  state.flights.set(key, p);
-  return p;
-}
+const state = processWide<LimitsState>("limits", () => ({ semaphores: new Map() }));
 
 export class Semaphore {
   private active = 0;
@@ -30,15 +22,26 @@ export class Semaphore {
   }
 
   async run<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.active >= this.max) await new Promise<void>((resolve) => this.waiters.push(resolve));
-    else this.active++;
+    const release = await this.acquire();
     try {
       return await fn();
     } finally {
+      release();
+    }
+  }
+
+  /** Takes a slot; the returned function gives it back (once, however often it is called). */
+  async acquire(): Promise<() => void> {
+    if (this.active >= this.max) await new Promise<void>((resolve) => this.waiters.push(resolve));
+    else this.active++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
       const next = this.waiters.shift();
       if (next) next();
       else this.active--;
-    }
+    };
   }
 }
 

@@ -35,7 +35,8 @@ export const log = {
   warn: (subject: string, message: string) => emit("warn", subject, message),
 };
 
-const warnedOnce = new Set<string>();
+/** Keys already warned about, process-wide (two loaded copies warn once between them). */
+const warnedOnce = processWide("log.warnedOnce", () => new Set<string>());
 /** Warn once per process for a given key (e.g. "insecure TLS to https://a:443"). */
 export function warnOnce(key: string, subject: string, message: string): void {
   if (warnedOnce.has(key)) return;

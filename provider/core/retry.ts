@@ -21,6 +21,12 @@ export interface RetryOptions {
   random?: () => number;
   /** Called before each sleep; for progress lines. */
   onRetry?: (err: DrplaneError, attempt: number, delayMs: number) => void;
+  /**
+   * Transient failures that are waited out past the attempt cap and the retry budget, for as
+   * long as the deadline allows (e.g. a login refused at the array's session cap). Without a
+   * deadline this has no effect.
+   */
+  untilDeadline?: (err: DrplaneError) => boolean;
 }
 
 export const RETRY_DEFAULTS = { maxAttempts: 5, baseDelayMs: 250, maxDelayMs: 20_000 };
@@ -98,7 +104,9 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, opts: Re
         return result;
       } catch (err) {
         tally.add(err);
-        if (!isRetryable(err) || attempt >= maxAttempts || !tally.canRetry) throw tally.annotate(err);
+        if (!isRetryable(err)) throw tally.annotate(err);
+        const waitOut = scope.deadline !== undefined && opts.untilDeadline?.(err) === true;
+        if (!waitOut && (attempt >= maxAttempts || !tally.canRetry)) throw tally.annotate(err);
         const delay = backoffDelay(attempt, opts, err.meta.retryAfterMs);
         if (scope.deadline !== undefined && scope.clock.now() + delay > scope.deadline)
           throw tally.annotate(err);

@@ -3,9 +3,11 @@
  * share a single login (single-flight); when the last user releases it, it is logged out
  * (after `lingerMs`, 0 = at once). A session rejected mid-operation is invalidated and the
  * operation is replayed once with a fresh login. Wrong passwords are never retried: login
- * errors propagate to every waiter of that single flight.
+ * errors propagate to every waiter of that single flight. Keys are built by `sessionKey`, one
+ * format for every vendor; ages are read from the injected Clock.
  */
 import { outsideScope } from "./call-scope";
+import { systemClock, type Clock } from "./clock";
 import { AuthError, isDrplaneError } from "./errors";
 import { processWide } from "./process-state";
 
@@ -16,6 +18,13 @@ export interface SessionHooks<S> {
   lingerMs?: number;
   /** Sessions older than this are not handed out again (e.g. a token validity). */
   maxAgeMs?: number;
+  /** The clock `maxAgeMs` is measured on (default: the system clock). */
+  clock?: Clock;
+}
+
+/** The one session-key format: "<vendor>|<part>|<part>…" (the vendor first: messages name it). */
+export function sessionKey(vendor: string, ...parts: Array<string | undefined>): string {
+  return [vendor, ...parts.map((p) => p ?? "")].join("|");
 }
 
 interface Entry<S> {
@@ -31,15 +40,18 @@ interface SessionState {
   entries: Map<string, Entry<unknown>>;
 }
 const state = processWide<SessionState>("sessions", () => ({ entries: new Map() }));
+/** Logouts in progress, awaited by `drainSessions`. */
+const pendingLogouts = processWide("sessions.pendingLogouts", () => new Set<Promise<void>>());
 
 function acquire<S>(key: string, hooks: SessionHooks<S>): Entry<S> {
+  const clock = hooks.clock ?? systemClock;
   let entry = state.entries.get(key) as Entry<S> | undefined;
-  const stale = entry && hooks.maxAgeMs !== undefined && Date.now() - entry.createdAt > hooks.maxAgeMs;
+  const stale = entry && hooks.maxAgeMs !== undefined && clock.now() - entry.createdAt > hooks.maxAgeMs;
   if (!entry || entry.invalid || stale) {
     if (entry) retire(key, entry);
     // Shared by every operation that uses the key: not bound to the first one's deadline.
     const session = outsideScope(() => hooks.login());
-    entry = { hooks, session, users: 0, createdAt: Date.now(), invalid: false };
+    entry = { hooks, session, users: 0, createdAt: clock.now(), invalid: false };
     const created = entry;
     // A failed login is not cached: the next caller (not a concurrent one) may try again.
     session.catch(() => {
@@ -54,8 +66,6 @@ function acquire<S>(key: string, hooks: SessionHooks<S>): Entry<S> {
   entry.users++;
   return entry;
 }
-
-const pendingLogouts = new Set<Promise<void>>();
 
 /** Takes an entry out of use; logs it out now if nobody holds it, else on last release. */
 function retire<S>(key: string, entry: Entry<S>): Promise<void> | undefined {
@@ -117,7 +127,7 @@ export async function withSession<S, T>(
       if (rejected(err)) {
         throw new AuthError(`session for ${key.split("|")[0]} was rejected twice in a row`, {
           cause: err,
-          meta: (err as AuthError).meta,
+          meta: isDrplaneError(err) ? err.meta : {},
         });
       }
       throw err;

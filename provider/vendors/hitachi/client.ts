@@ -6,14 +6,15 @@
  */
 import { systemClock, type Clock } from "../../core/clock";
 import { resolveCredentials } from "../../core/credentials";
+import { call } from "../../core/call";
 import { AuthError, InputError, isDrplaneError, TransientError, VendorError } from "../../core/errors";
-import { send, type HttpEndpoint, type HttpRequest, type TlsOptions } from "../../core/http";
+import type { HttpEndpoint, HttpRequest, TlsOptions } from "../../core/http";
 import { poll, type PollResult } from "../../core/poll";
 import { processWide } from "../../core/process-state";
 import { registerSecret } from "../../core/redact";
-import { backoffDelay, withRetry } from "../../core/retry";
-import { rejectedBy401, withSession, type SessionHooks } from "../../core/session";
-import { hitachiHttpError } from "./errors";
+import type { RetryOptions } from "../../core/retry";
+import { rejectedBy401, sessionKey, withSession, type SessionHooks } from "../../core/session";
+import { HITACHI_ERRORS } from "./errors";
 import { classifyHitachiJob, type HitachiJob } from "./jobs";
 
 export const BASE_PATH = "/ConfigurationManager";
@@ -48,6 +49,8 @@ export interface CallOptions {
   remoteSession?: HitachiSession;
   headers?: Record<string, string>;
   timeoutMs?: number;
+  /** Options of the retry site of an idempotent call (deadline, progress on retry…). */
+  retry?: Omit<RetryOptions, "clock">;
 }
 
 export interface JobWaitOptions {
@@ -105,36 +108,35 @@ export class HitachiClient {
   }
 
   get sessionKey(): string {
-    return `hitachi|${this.connection.endpoint}|${this.connection.profile}|${this.connection.username ?? ""}`;
+    return sessionKey("hitachi", this.connection.endpoint, this.connection.profile, this.connection.username);
   }
 
-  /** One HTTP call; maps error statuses; retries transient failures when idempotent. */
+  /** One HTTP call through the core call path (HITACHI_ERRORS; retried when idempotent). */
   async call<T>(opts: CallOptions): Promise<{ status: number; body: T; headers: Record<string, string> }> {
     const headers: Record<string, string> = { ...opts.headers };
     if (opts.session) headers.authorization = `Session ${opts.session.token}`;
     if (opts.remoteSession) headers["remote-authorization"] = `Session ${opts.remoteSession.token}`;
-    const once = async () => {
-      const res = await send<T>(this.endpoint, {
-        method: opts.method,
-        path: BASE_PATH + opts.path,
-        query: opts.query,
-        body: opts.body,
-        headers,
-        timeoutMs: opts.timeoutMs,
-        vendor: "hitachi",
-        operation: opts.operation,
-      }).catch((err: unknown) => {
-        throw this.describeNetworkError(err, opts.operation);
-      });
-      if (opts.session && res.status !== 401) lastUse.set(opts.session, this.clock.now());
-      if (res.status >= 400) {
-        const err = hitachiHttpError(opts.operation, res.status, res.body, res.text, res.headers);
-        if (res.status === 401 && opts.session) rejectedSession.set(err, opts.session.token);
-        throw err;
-      }
-      return res;
-    };
-    return opts.idempotent ? withRetry(once, { clock: this.clock }) : once();
+    const { session } = opts;
+    return call<T>(this.endpoint, {
+      method: opts.method,
+      path: BASE_PATH + opts.path,
+      query: opts.query,
+      body: opts.body,
+      headers,
+      timeoutMs: opts.timeoutMs,
+      operation: opts.operation,
+      idempotent: opts.idempotent,
+      errors: HITACHI_ERRORS,
+      retry: { ...opts.retry, clock: this.clock },
+      onResponse: (status) => {
+        if (session && status !== 401) lastUse.set(session, this.clock.now());
+      },
+      mapError: (err) => {
+        if (session && isDrplaneError(err, "DRP_AUTH") && err.meta.httpStatus === 401)
+          rejectedSession.set(err, session.token);
+        return this.describeNetworkError(err, opts.operation);
+      },
+    });
   }
 
   /** "connection reset by <endpoint> during <operation>" instead of a bare socket code. */
@@ -216,8 +218,9 @@ export class HitachiClient {
   }
 
   /**
-   * POST sessions. Transient failures get the usual few retries; a 503 (the 64-session cap, or
-   * busy) is then waited out with backoff until `opts.deadline`, with a progress line.
+   * POST sessions, one retry site: transient failures get the usual few retries; a 503 (the
+   * 64-session cap, or busy) is waited out past them with backoff until `opts.deadline`,
+   * with a progress line.
    */
   private async createSession(basic: string, opts: SessionOptions): Promise<{ body: HitachiSession }> {
     const origin = new URL(this.connection.endpoint).origin;
@@ -232,34 +235,22 @@ export class HitachiClient {
         `${origin} is at its session limit (HTTP 503 on login); waiting ${Math.max(1, Math.round(delayMs / 1000))} s and trying again${left}`,
       );
     };
-    const request = () =>
-      this.call<HitachiSession>({
-        method: "POST",
-        path: "/v1/objects/sessions",
-        body: { aliveTime: this.aliveTimeSeconds },
-        headers: { authorization: `Basic ${basic}` },
-        operation: "login",
-        // No side effect worth protecting; a 401 is an AuthError and is never retried.
-        idempotent: false,
-      });
-    for (let round = 1; ; round++) {
-      try {
-        return await withRetry(request, {
-          clock: this.clock,
-          ...(opts.deadline !== undefined ? { deadline: opts.deadline } : {}),
-          onRetry: (err, _attempt, delayMs) => {
-            if (err.meta.httpStatus === 503) report(delayMs);
-          },
-        });
-      } catch (err) {
-        const atCap = isDrplaneError(err, "DRP_TRANSIENT") && err.meta.httpStatus === 503;
-        if (!atCap || opts.deadline === undefined) throw err;
-        const delay = backoffDelay(round + 4, {}, err.meta.retryAfterMs);
-        if (this.clock.now() + delay > opts.deadline) throw err;
-        report(delay);
-        await this.clock.sleep(delay);
-      }
-    }
+    return this.call<HitachiSession>({
+      method: "POST",
+      path: "/v1/objects/sessions",
+      body: { aliveTime: this.aliveTimeSeconds },
+      headers: { authorization: `Basic ${basic}` },
+      operation: "login",
+      // No side effect worth protecting; a 401 is an AuthError and is never retried.
+      idempotent: true,
+      retry: {
+        ...(opts.deadline !== undefined ? { deadline: opts.deadline } : {}),
+        untilDeadline: (err) => err.meta.httpStatus === 503,
+        onRetry: (err, _attempt, delayMs) => {
+          if (err.meta.httpStatus === 503) report(delayMs);
+        },
+      },
+    });
   }
 
   get aliveTimeSeconds(): number {

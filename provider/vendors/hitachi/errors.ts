@@ -1,19 +1,11 @@
 /**
  * Hitachi Configuration Manager error objects → drplane errors. The error object (sync body
  * or a failed job's `error`) carries messageId (sometimes `messageID`), message, cause,
- * solution, solutionType and errorCode {SSB1, SSB2} or {errorCode}. See
- * docs/vendors/hitachi.md for the code table.
+ * solution, solutionType and errorCode {SSB1, SSB2} or {errorCode}; `HITACHI_ERRORS` is the
+ * table the core call maps error responses with. See docs/vendors/hitachi.md for the codes.
  */
-import {
-  AuthError,
-  ConflictError,
-  InputError,
-  NotFoundError,
-  TransientError,
-  VendorError,
-  type DrplaneError,
-  type ErrorMeta,
-} from "../../core/errors";
+import type { ErrorMeta } from "../../core/errors";
+import type { VendorErrorTable } from "../../core/status";
 
 export interface HitachiErrorObject {
   errorSource?: string;
@@ -69,42 +61,41 @@ export function hitachiMeta(
   };
 }
 
-function summary(
-  operation: string,
-  status: number,
-  body: HitachiErrorObject | undefined,
-  text: string,
-): string {
-  const what = body?.message ?? (text ? text.slice(0, 200) : `HTTP ${status}`);
-  return `Hitachi ${operation}: ${what}`;
-}
-
-/** Maps an HTTP error response to the matching drplane error class. */
-export function hitachiHttpError(
-  operation: string,
-  status: number,
-  body: unknown,
-  text: string,
-  headers: Record<string, string>,
-): DrplaneError {
-  const obj = typeof body === "object" && body !== null ? (body as HitachiErrorObject) : undefined;
-  const meta = hitachiMeta(operation, obj, status);
-  const retryAfter = Number(headers["retry-after"]);
-  if (Number.isFinite(retryAfter) && retryAfter > 0) meta.retryAfterMs = retryAfter * 1000;
-  const message = summary(operation, status, obj, text);
-  const id = messageIdOf(obj);
-  if (status === 404 || id === NOT_FOUND_MESSAGE_ID) return new NotFoundError(message, { meta });
-  if (status === 401) return new AuthError(message, { meta });
-  if (status === 403) {
-    meta.remedy ??= "the user needs the Storage Administrator (Initial Configuration) role on this array";
-    return new AuthError(message, { meta });
-  }
-  if (status >= 500 || isTransientHitachiError(obj)) {
-    if (status === 503)
-      meta.remedy ??= "the REST server is busy or has reached 64 sessions; retried automatically";
-    return new TransientError(message, { meta });
-  }
-  if (status === 409) return new ConflictError(message, { meta });
-  if (status === 400 || status === 412 || status === 415) return new InputError(message, { meta });
-  return new VendorError(message, { meta });
-}
+/**
+ * Hitachi's entries of the core status table (core/status), its remedies, and the reader of
+ * its error object. The message id decides before the status: KART30013-E is "not found"
+ * whatever the status; a busy/lock id (TRANSIENT_MESSAGE_IDS, SSB 2E11/2205|2207, EX_EACCES,
+ * solutionType RETRY) is transient unless the status already says auth or not found.
+ */
+export const HITACHI_ERRORS: VendorErrorTable = {
+  vendor: "hitachi",
+  label: "Hitachi",
+  overrides: {
+    412: {
+      class: "input",
+      reason:
+        "we send Configuration Manager no conditional headers, so its 412 refuses the request as written",
+    },
+    415: { class: "input", reason: "a body the REST API does not accept must be changed, not repeated" },
+  },
+  remedies: {
+    403: "the user needs the Storage Administrator (Initial Configuration) role on this array",
+    503: "the REST server is busy or has reached 64 sessions; retried automatically",
+  },
+  read(status, body, text, byStatus) {
+    const obj = typeof body === "object" && body !== null ? (body as HitachiErrorObject) : undefined;
+    const { vendor: _v, operation: _o, httpStatus: _s, ...meta } = hitachiMeta("", obj);
+    const id = messageIdOf(obj);
+    const errorClass =
+      id === NOT_FOUND_MESSAGE_ID
+        ? "notFound"
+        : byStatus !== "auth" && byStatus !== "notFound" && isTransientHitachiError(obj)
+          ? "transient"
+          : undefined;
+    return {
+      what: obj?.message ?? (text ? text.slice(0, 200) : `HTTP ${status}`),
+      ...meta,
+      ...(errorClass ? { errorClass } : {}),
+    };
+  },
+};
