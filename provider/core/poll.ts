@@ -1,9 +1,10 @@
 /**
  * The one waiter for every asynchronous vendor operation (jobs, pairing states, volume
- * states, VM status). Deadline-based, first check fast, then capped backoff proportional to
- * the time already waited (so detection lag stays a small fraction of the job's length),
- * with jitter. Unknown states count as pending. Failures and timeouts carry the job id,
- * the last state and the vendor's message.
+ * states, VM status). Deadline-based, first check at once (or on a snapshot the caller already
+ * read), then capped backoff proportional to the time already waited (so detection lag stays a
+ * small fraction of the job's length), with jitter. Unknown states count as pending. It formats
+ * the sparse progress lines itself. Failures and timeouts carry the job id, the last state and
+ * the vendor's message.
  */
 import { systemClock, type Clock } from "./clock";
 import { JobFailedError, TimeoutError, type ErrorMeta } from "./errors";
@@ -18,6 +19,11 @@ export type PollVerdict =
 export interface PollOptions<S> {
   /** What is being waited for, for messages: "Hitachi job 892 (register remote storage)". */
   what: string;
+  /**
+   * How progress lines name the wait (default `what`). The provider host already prefixes each
+   * line with the resource's name, so a short name such as "job 892" reads best there.
+   */
+  label?: string;
   jobId?: string;
   /**
    * Reads the current snapshot, through the vendor's idempotent calls (they are the retry
@@ -25,10 +31,15 @@ export interface PollOptions<S> {
    * check: polling goes on while the shared retry budget and the deadline allow.
    */
   describe: () => Promise<S>;
+  /**
+   * A snapshot the caller has already read (e.g. the job a POST answered with): it is the
+   * first check, so nothing is read twice. Without it, the first check reads at once.
+   */
+  first?: { snapshot: S };
   /** Pure: decides from a snapshot. */
   classify: (snapshot: S) => PollVerdict;
   timeoutMs: number;
-  /** First check after this delay (default 200 ms). */
+  /** The delay after the first check, and the shortest delay between checks (default 200 ms). */
   firstDelayMs?: number;
   /** Waits never exceed this (default 15 s). */
   maxDelayMs?: number;
@@ -38,8 +49,15 @@ export interface PollOptions<S> {
   signal?: AbortSignal;
   random?: () => number;
   /**
-   * Called when the observed state changes, on success, and as a heartbeat every
-   * `heartbeatMs` (default 60 s) while the state stays the same: never on every poll.
+   * Progress lines, formatted by poll from `label`/`what`, the state, the time waited and the
+   * vendor's message: "job 892: Running/Started after 12 s". Sparse: on a change of state, as a
+   * heartbeat every `heartbeatMs` while it stays the same ("still …"), and on success when a
+   * line was said before (a wait that was over at the first check says nothing).
+   */
+  onProgress?: (message: string) => void;
+  /**
+   * Raw form of the same events, kept for callers that format their own lines: called when the
+   * observed state changes, on success, and as the heartbeat. Prefer `onProgress`.
    */
   onState?: (state: string, elapsedMs: number, polls: number) => void;
   meta?: ErrorMeta;
@@ -84,36 +102,41 @@ export function poll<S>(opts: PollOptions<S>): Promise<PollResult<S>> {
 async function pollInScope<S>(opts: PollOptions<S>, clock: Clock, deadline: number): Promise<PollResult<S>> {
   const start = deadline - opts.timeoutMs;
   const tally = new FailureTally(currentScope()!.budget);
+  const report = new ProgressReport(opts);
+  let given = opts.first;
   let polls = 0;
   let lastState = "unknown";
   let lastMessage: string | undefined;
-  let lastReport = 0;
-  let delay = opts.firstDelayMs ?? POLL_DEFAULTS.firstDelayMs;
   for (;;) {
-    if (clock.now() + delay > deadline) delay = Math.max(0, deadline - clock.now());
-    await clock.sleep(delay, opts.signal);
     let snapshot: S;
-    try {
-      snapshot = await opts.describe();
-      tally.succeeded();
-    } catch (err) {
-      tally.add(err);
-      if (!isRetryable(err) || !tally.canRetry || clock.now() >= deadline) throw tally.annotate(err);
-      // A failed check: the next one follows poll's own schedule.
-      delay = Math.max(nextPollDelay(clock.now() - start, opts), err.meta.retryAfterMs ?? 0);
-      continue;
+    if (given) {
+      snapshot = given.snapshot;
+      given = undefined;
+    } else {
+      try {
+        snapshot = await opts.describe();
+        tally.succeeded();
+        polls++;
+      } catch (err) {
+        tally.add(err);
+        if (!isRetryable(err) || !tally.canRetry || clock.now() >= deadline) throw tally.annotate(err);
+        // A failed check: the next one follows poll's own schedule.
+        await sleepBefore(
+          Math.max(nextPollDelay(clock.now() - start, opts), err.meta.retryAfterMs ?? 0),
+          clock,
+          deadline,
+          opts.signal,
+        );
+        continue;
+      }
     }
-    polls++;
     const verdict = opts.classify(snapshot);
     const elapsedMs = clock.now() - start;
     if (verdict.status === "success") {
-      opts.onState?.(verdict.state ?? "finished", elapsedMs, polls);
+      report.success(verdict.state ?? "finished", elapsedMs, polls);
       return { snapshot, elapsedMs, polls };
     }
-    if (verdict.state !== lastState || elapsedMs - lastReport >= (opts.heartbeatMs ?? 60_000)) {
-      opts.onState?.(verdict.state, elapsedMs, polls);
-      lastReport = elapsedMs;
-    }
+    report.observed(verdict, elapsedMs, polls);
     lastState = verdict.state;
     lastMessage = verdict.message;
     if (verdict.status === "failure") {
@@ -136,6 +159,64 @@ async function pollInScope<S>(opts: PollOptions<S>, clock: Clock, deadline: numb
         },
       );
     }
-    delay = nextPollDelay(elapsedMs, opts);
+    await sleepBefore(nextPollDelay(elapsedMs, opts), clock, deadline, opts.signal);
+  }
+}
+
+/** Sleeps `delay`, but never past the deadline (the last check happens at it). */
+function sleepBefore(delay: number, clock: Clock, deadline: number, signal?: AbortSignal): Promise<void> {
+  return clock.sleep(Math.max(0, Math.min(delay, deadline - clock.now())), signal);
+}
+
+/** "12 s", "3 min 5 s", "1 h 20 min": how long a wait has lasted, for progress lines. */
+export function formatElapsed(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
+  return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+}
+
+/**
+ * Decides when a wait is worth a line and formats it. Lines go out on a change of state, as a
+ * heartbeat while the state stays the same, and on success after an earlier line.
+ */
+class ProgressReport {
+  private readonly name: string;
+  private readonly heartbeatMs: number;
+  private lastState: string | undefined;
+  private lastReportMs = 0;
+  private said = false;
+
+  constructor(
+    private readonly opts: Pick<
+      PollOptions<never>,
+      "what" | "label" | "onProgress" | "onState" | "heartbeatMs"
+    >,
+  ) {
+    this.name = opts.label ?? opts.what;
+    this.heartbeatMs = opts.heartbeatMs ?? 60_000;
+  }
+
+  observed(verdict: Exclude<PollVerdict, { status: "success" }>, elapsedMs: number, polls: number): void {
+    const changed = verdict.state !== this.lastState;
+    if (!changed && elapsedMs - this.lastReportMs < this.heartbeatMs) return;
+    this.lastState = verdict.state;
+    this.lastReportMs = elapsedMs;
+    this.opts.onState?.(verdict.state, elapsedMs, polls);
+    // A failure's message is the error's; the line says only where the wait ended.
+    const detail = verdict.status === "pending" && verdict.message ? ` (${verdict.message})` : "";
+    this.say(
+      `${this.name}: ${changed ? "" : "still "}${verdict.state} after ${formatElapsed(elapsedMs)}${detail}`,
+    );
+  }
+
+  success(state: string, elapsedMs: number, polls: number): void {
+    this.opts.onState?.(state, elapsedMs, polls);
+    if (this.said) this.say(`${this.name}: ${state} after ${formatElapsed(elapsedMs)}`);
+  }
+
+  private say(line: string): void {
+    this.said = true;
+    this.opts.onProgress?.(line);
   }
 }
