@@ -11,13 +11,14 @@
 import { createHash } from "node:crypto";
 import { systemClock, type Clock } from "../../core/clock";
 import { resolveCredentials } from "../../core/credentials";
+import { call } from "../../core/call";
+import { outsideScope } from "../../core/call-scope";
 import { AuthError, isDrplaneError, VendorError, type DrplaneError } from "../../core/errors";
-import { send, type HttpEndpoint, type HttpRequest, type TlsOptions } from "../../core/http";
+import type { HttpEndpoint, HttpRequest, TlsOptions } from "../../core/http";
 import { processWide } from "../../core/process-state";
 import { registerSecret } from "../../core/redact";
-import { withRetry } from "../../core/retry";
-import { withSession, type SessionHooks, type SessionRejected } from "../../core/session";
-import { CODE, vrgHttpError } from "./errors";
+import { sessionKey, withSession, type SessionHooks, type SessionRejected } from "../../core/session";
+import { CODE, VRG_ERRORS } from "./errors";
 import { sendInStyle } from "./key-style";
 import { assertMayLogin, recordLock, recordRejection, recordSuccess } from "./login-guard";
 import { loginWire, versionsWire, type KeyStyle, type VrgVersion } from "./wire";
@@ -133,15 +134,28 @@ export class VrgClient {
 
   /** The VRG and account a token belongs to: the key of the shared session. */
   get sessionKey(): string {
-    return `${this.origin}|vrg|${this.connection.profile}|${this.connection.username ?? ""}`;
+    return sessionKey("vrg", this.origin, this.connection.profile, this.connection.username);
   }
 
   private acceptHeader(version: string): string {
     return `application/json;version=${version};charset=UTF-8`;
   }
 
-  /** One HTTP call with the seed's headers; maps error bodies; no session handling. */
-  async send<T>(opts: VrgCall, token?: string): Promise<VrgResponse<T>> {
+  /** One HTTP call with the seed's headers; maps error bodies; no session handling, no retry. */
+  send<T>(opts: VrgCall, token?: string): Promise<VrgResponse<T>> {
+    return this.exchange<T>(opts, token, false);
+  }
+
+  /**
+   * One logical request through the core call path (VRG_ERRORS), retried on transient
+   * failures when `idempotent`; `mapError` sees each failed attempt first.
+   */
+  private async exchange<T>(
+    opts: VrgCall,
+    token: string | undefined,
+    idempotent: boolean,
+    mapError?: (err: unknown) => unknown,
+  ): Promise<VrgResponse<T>> {
     const { version } = await this.resolvedVersion();
     const headers: Record<string, string> = {
       accept: this.acceptHeader(version),
@@ -150,17 +164,19 @@ export class VrgClient {
     };
     if (opts.body !== undefined) headers["content-type"] = "application/json;charset=UTF-8";
     if (token) headers["x-auth-token"] = token;
-    const res = await send<T>(this.endpoint, {
+    const res = await call<T>(this.endpoint, {
       method: opts.method,
       path: /^https?:/.test(opts.path) ? opts.path : BASE_PATH + opts.path,
       query: opts.query,
       body: opts.body,
       headers,
       timeoutMs: opts.timeoutMs,
-      vendor: "vrg",
       operation: opts.operation,
+      idempotent,
+      errors: VRG_ERRORS,
+      retry: { clock: this.clock },
+      ...(mapError ? { mapError } : {}),
     });
-    if (res.status >= 400) throw vrgHttpError(opts.operation, res.status, res.body, res.text, res.headers);
     return { status: res.status, body: res.body, headers: res.headers };
   }
 
@@ -170,11 +186,8 @@ export class VrgClient {
    * longer valid (the VRG rejected it before acting, so a replay is safe for any method).
    */
   async call<T>(opts: VrgCall): Promise<VrgResponse<T>> {
-    const once = (token?: string) => () => this.send<T>(opts, token);
-    if (opts.auth === false) return opts.idempotent ? withRetry(once(), { clock: this.clock }) : once()();
-    return this.withSession((s) =>
-      opts.idempotent ? withRetry(once(s.token), { clock: this.clock }) : once(s.token)(),
-    );
+    if (opts.auth === false) return this.exchange<T>(opts, undefined, opts.idempotent);
+    return this.withSession((s) => this.exchange<T>(opts, s.token, opts.idempotent));
   }
 
   /**
@@ -221,14 +234,15 @@ export class VrgClient {
 
   /** GET /versions (§3.1.1): the versions this VRG supports and their login URIs. No token. */
   async versions(): Promise<VrgVersion[]> {
-    const res = await send<unknown>(this.endpoint, {
+    const res = await call<unknown>(this.endpoint, {
       method: "GET",
       path: `${BASE_PATH}/versions`,
       headers: { accept: "application/json;charset=UTF-8" },
-      vendor: "vrg",
       operation: "versions",
+      idempotent: true,
+      errors: VRG_ERRORS,
+      retry: { clock: this.clock },
     });
-    if (res.status >= 400) throw vrgHttpError("versions", res.status, res.body, res.text, res.headers);
     return versionsWire.fromWire(res.body);
   }
 
@@ -238,7 +252,8 @@ export class VrgClient {
     const cache = versionCache();
     const cached = cache.get(this.origin);
     if (cached) return cached;
-    const fetched = withRetry(() => this.versions(), { clock: this.clock }).then(
+    // Shared by every later call to this VRG: not bound to the first caller's deadline.
+    const fetched = outsideScope(() => this.versions()).then(
       (list) => {
         const last = list.filter((v) => v.version).at(-1);
         if (!last) {
@@ -259,10 +274,6 @@ export class VrgClient {
     return fetched;
   }
 
-  private get account(): string {
-    return `${this.origin}|${this.connection.profile}|${this.connection.username ?? ""}`;
-  }
-
   /**
    * POST /session (§3.1.2). Never repeated after the VRG has judged the password: a business
    * error is final, and a reply lost after the request may have reached the VRG is not
@@ -280,22 +291,18 @@ export class VrgClient {
     const sentAt = this.clock.now();
     let res: VrgResponse;
     try {
-      res = await withRetry(
-        async () => {
-          try {
-            return await this.send({
-              method: "POST",
-              path: loginPath,
-              headers: { "x-auth-user": username, "x-auth-key": authKey },
-              operation: "login",
-              idempotent: true,
-              auth: false,
-            });
-          } catch (err) {
-            throw lostLoginReply(err) ?? err;
-          }
+      res = await this.exchange(
+        {
+          method: "POST",
+          path: loginPath,
+          headers: { "x-auth-user": username, "x-auth-key": authKey },
+          operation: "login",
+          idempotent: true,
+          auth: false,
         },
-        { clock: this.clock },
+        undefined,
+        true,
+        (err) => lostLoginReply(err) ?? err,
       );
     } catch (err) {
       throw this.loginFailure(err, account, authKey, username);

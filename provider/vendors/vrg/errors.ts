@@ -3,20 +3,13 @@
  * is HTTP 400 (seed 001 §2.1.4 and the per-interface tables), so the class is chosen from the
  * errorCode, and from the HTTP status only when the code is absent or unknown. Each message
  * carries the seed's meaning of the code (its Chinese text, translated) beside the VRG's own
- * errorDes, which may be Chinese under `Accept-Language: zh_CN`.
+ * errorDes, which may be Chinese under `Accept-Language: zh_CN`. `VRG_ERRORS` is the table the
+ * core call maps error responses with.
  */
-import {
-  AuthError,
-  ConflictError,
-  InputError,
-  NotFoundError,
-  TransientError,
-  VendorError,
-  type DrplaneError,
-  type ErrorMeta,
-} from "../../core/errors";
+import type { DrplaneError } from "../../core/errors";
+import { httpError, type ErrorClass as CoreErrorClass, type VendorErrorTable } from "../../core/status";
 
-type ErrorClass = "input" | "auth" | "notFound" | "conflict" | "vendor";
+type ErrorClass = Exclude<CoreErrorClass, "transient">;
 
 export interface VrgCode {
   /** The seed's meaning, translated. */
@@ -126,6 +119,28 @@ function errorDesOf(body: unknown): string | undefined {
   return typeof raw === "string" && raw ? raw : undefined;
 }
 
+/**
+ * The VRG's entries of the core status table (core/status): none, it keeps the defaults. The
+ * body's known code decides the class (every business error is HTTP 400), except that an
+ * unavailable or failing server (a transient status) is transient whatever code it carries.
+ */
+export const VRG_ERRORS: VendorErrorTable = {
+  vendor: "vrg",
+  label: "VRG",
+  read(status, body, text, byStatus) {
+    const code = vrgCodeOf(body);
+    const known = code ? VRG_CODES[code] : undefined;
+    const des = errorDesOf(body);
+    return {
+      what: known?.meaning ?? des ?? (text ? text.slice(0, 200) : `HTTP ${status}`),
+      ...(code ? { vendorCode: code } : {}),
+      ...(des && known ? { vendorCause: des } : {}),
+      ...(known?.remedy ? { remedy: known.remedy } : {}),
+      ...(known && byStatus !== "transient" ? { errorClass: known.kind } : {}),
+    };
+  },
+};
+
 /** Maps an HTTP error response of the VRG to the matching drplane error class. */
 export function vrgHttpError(
   operation: string,
@@ -134,41 +149,5 @@ export function vrgHttpError(
   text: string,
   headers: Record<string, string> = {},
 ): DrplaneError {
-  const code = vrgCodeOf(body);
-  const known = code ? VRG_CODES[code] : undefined;
-  const des = errorDesOf(body);
-  const meta: ErrorMeta = {
-    vendor: "vrg",
-    operation,
-    httpStatus: status,
-    ...(code ? { vendorCode: code } : {}),
-    ...(des && known ? { vendorCause: des } : {}),
-    ...(known?.remedy ? { remedy: known.remedy } : {}),
-  };
-  const retryAfter = Number(headers["retry-after"]);
-  if (Number.isFinite(retryAfter) && retryAfter > 0) meta.retryAfterMs = retryAfter * 1000;
-  const what = known?.meaning ?? des ?? (text ? text.slice(0, 200) : `HTTP ${status}`);
-  const message = `VRG ${operation}: ${what}`;
-  // An unavailable or failing server is transient whatever code its body carries.
-  if (status >= 500 && status !== 501) return new TransientError(message, { meta });
-  if (known) {
-    switch (known.kind) {
-      case "input":
-        return new InputError(message, { meta });
-      case "auth":
-        return new AuthError(message, { meta });
-      case "notFound":
-        return new NotFoundError(message, { meta });
-      case "conflict":
-        return new ConflictError(message, { meta });
-      default:
-        return new VendorError(message, { meta });
-    }
-  }
-  if (status === 401 || status === 403) return new AuthError(message, { meta });
-  if (status === 404) return new NotFoundError(message, { meta });
-  if (status === 409) return new ConflictError(message, { meta });
-  if (status === 501) return new VendorError(message, { meta });
-  if (status === 400) return new InputError(message, { meta });
-  return new VendorError(message, { meta });
+  return httpError(VRG_ERRORS, operation, { status, body, text, headers });
 }
