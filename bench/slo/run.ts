@@ -20,7 +20,7 @@ import type { SwiftConnection } from "../../provider/vendors/swift/auth";
 import { SwiftClient } from "../../provider/vendors/swift/client";
 import { ensureContainer, removeContainer } from "../../provider/vendors/swift/containers";
 import { deleteObject } from "../../provider/vendors/swift/objects";
-import { deleteSlo } from "../../provider/vendors/swift/slo";
+import { deleteSlo } from "../../provider/vendors/swift/slo-manifest";
 import { ensureSwiftBackend } from "../../test/swift/backend";
 
 const MIB = 1024 * 1024;

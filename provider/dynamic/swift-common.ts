@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { z } from "zod";
 import { InputError } from "../core/errors";
 import { containsUnknown } from "../core/schema";
-import { SwiftClient } from "../vendors/swift/client";
+import { SWIFT_DEFAULT_LIMITS, SwiftClient } from "../vendors/swift/client";
 import type { SwiftConnection } from "../vendors/swift/auth";
 import { inputsOf, omitKeys, type Props } from "./common";
 
@@ -85,13 +85,19 @@ export function swiftConnectionSchema() {
 }
 export type SwiftConnectionInput = z.output<ReturnType<typeof swiftConnectionSchema>>;
 
+/** Names and metadata are checked against a stock Swift's /info limits (no request in check). */
+const LIMITS = SWIFT_DEFAULT_LIMITS;
+
 const hasControl = (s: string) => [...s].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f);
 
 export function containerNameSchema() {
   return z
     .string()
     .min(1, "must not be empty")
-    .refine((s) => utf8Length(s) <= 256, "at most 256 bytes (UTF-8)")
+    .refine(
+      (s) => utf8Length(s) <= LIMITS.maxContainerNameLength,
+      `at most ${LIMITS.maxContainerNameLength} bytes (UTF-8)`,
+    )
     .refine((s) => !s.includes("/"), "a container name cannot contain '/'")
     .refine((s) => s !== "." && s !== "..", "'.' and '..' cannot be addressed in a URL")
     .refine((s) => !hasControl(s), "no control characters");
@@ -101,7 +107,10 @@ export function objectNameSchema() {
   return z
     .string()
     .min(1, "must not be empty")
-    .refine((s) => utf8Length(s) <= 1024, "at most 1024 bytes (UTF-8)")
+    .refine(
+      (s) => utf8Length(s) <= LIMITS.maxObjectNameLength,
+      `at most ${LIMITS.maxObjectNameLength} bytes (UTF-8)`,
+    )
     .refine((s) => !s.startsWith("/"), "must not start with '/'")
     .refine(
       (s) => !s.split("/").some((seg) => seg === "." || seg === ".."),
@@ -118,20 +127,27 @@ export function metadataSchema(reserved: readonly string[] = []) {
     const seen = new Set<string>();
     let total = 0;
     const entries = Object.entries(m);
-    if (entries.length > 90) issue(undefined, `at most 90 items (${entries.length} given)`);
+    if (entries.length > LIMITS.maxMetaCount)
+      issue(undefined, `at most ${LIMITS.maxMetaCount} items (${entries.length} given)`);
     for (const [k, v] of entries) {
       total += utf8Length(k) + utf8Length(v);
       if (!/^[A-Za-z0-9-]+$/.test(k))
         issue(k, "names are letters, digits and '-' only (Swift turns '_' into '-')");
-      if (utf8Length(k) > 128) issue(k, "names are at most 128 bytes");
+      if (utf8Length(k) > LIMITS.maxMetaNameLength)
+        issue(k, `names are at most ${LIMITS.maxMetaNameLength} bytes`);
       if (seen.has(k.toLowerCase())) issue(k, "names are case-insensitive: this one is given twice");
       seen.add(k.toLowerCase());
       if (reserved.includes(k.toLowerCase())) issue(k, `"${k}" is reserved here (use the dedicated input)`);
       if (!/^[\x20-\x7e]*$/.test(v)) issue(k, "values are printable ASCII");
       else if (v !== v.trim()) issue(k, "values cannot start or end with spaces (HTTP drops them)");
-      if (utf8Length(v) > 256) issue(k, "values are at most 256 bytes");
+      if (utf8Length(v) > LIMITS.maxMetaValueLength)
+        issue(k, `values are at most ${LIMITS.maxMetaValueLength} bytes`);
     }
-    if (total > 4096) issue(undefined, `at most 4096 bytes of names and values in total (${total} given)`);
+    if (total > LIMITS.maxMetaOverallSize)
+      issue(
+        undefined,
+        `at most ${LIMITS.maxMetaOverallSize} bytes of names and values in total (${total} given)`,
+      );
   });
 }
 

@@ -7,20 +7,15 @@
  */
 import { stat as statFile } from "node:fs/promises";
 import { z } from "zod";
-import { ConflictError } from "../core/errors";
+import { ConflictError, isDrplaneError } from "../core/errors";
 import { checkWith } from "../core/schema";
 import { sameMetadata, SWIFT_DEFAULT_LIMITS } from "../vendors/swift/client";
 import { fileSloDigest } from "../vendors/swift/hashing";
 import { postObject, readObject, sameObjectMeta, type ObjectState } from "../vendors/swift/objects";
-import { defaultSegmentContainer, segmentBase } from "../vendors/swift/segments";
-import {
-  DEFAULT_SEGMENT_SIZE,
-  DEFAULT_SLO_CONCURRENCY,
-  deleteSlo,
-  removeSegmentsUnder,
-  uploadSlo,
-  type SloResult,
-} from "../vendors/swift/slo";
+import { defaultSegmentContainer, segmentBase, sweepSegments } from "../vendors/swift/segments";
+import { uploadSlo, type SloResult } from "../vendors/swift/slo";
+import { deleteSlo } from "../vendors/swift/slo-manifest";
+import { planSlo, type SloPlan } from "../vendors/swift/slo-plan";
 import { progress, type Handler, type Props } from "./common";
 import {
   assertSameAccount,
@@ -41,7 +36,6 @@ import {
 import { processWide } from "../core/process-state";
 
 export const KIND = "SloObject";
-const MIB = 1024 * 1024;
 
 function schema() {
   return z
@@ -84,13 +78,19 @@ function schema() {
 }
 type Inputs = z.output<ReturnType<typeof schema>>;
 
-/** What check learned about the file; reused while path, size, mtime and segment size hold. */
+/**
+ * What check learned about the file and decided about its upload (the plan: segment size,
+ * count and PUTs in flight, recorded once here and used as is by create and update). The
+ * digest is reused while path, size, mtime and segment size hold.
+ */
 interface SloFingerprint {
   path: string;
   size: number;
   mtimeMs: number;
   segmentSize: number;
   segmentCount: number;
+  /** Absent in state written before the plan was recorded. */
+  concurrency?: number;
   etag: string;
 }
 
@@ -123,15 +123,6 @@ const COMPUTED = [
   "adopted",
 ];
 
-/** The declared segment size, or 10 MiB (the seed's) grown to stay within 1000 segments. */
-export function effectiveSegmentSize(size: number, declared: number | undefined): number {
-  if (declared !== undefined) return declared;
-  const max = SWIFT_DEFAULT_LIMITS.maxManifestSegments;
-  return Math.ceil(size / DEFAULT_SEGMENT_SIZE) <= max
-    ? DEFAULT_SEGMENT_SIZE
-    : Math.ceil(size / max / MIB) * MIB;
-}
-
 function segmentContainerOf(inputs: Props): string {
   return inputs.segmentContainer ?? defaultSegmentContainer(inputs.container);
 }
@@ -144,30 +135,37 @@ async function fingerprint(
   const file = (inputs.file ?? inputs.source?.path)!;
   const { stat, failure } = await statInput(file, property);
   if (!stat) return { failures: [failure!] };
-  if (stat.size === 0)
-    return {
-      failures: [{ property, reason: `${file} is empty; a static large object needs at least one byte` }],
-    };
-  const segmentSize = effectiveSegmentSize(stat.size, inputs.segmentSize);
-  const count = Math.ceil(stat.size / segmentSize);
-  if (count > SWIFT_DEFAULT_LIMITS.maxManifestSegments) {
-    return {
-      failures: [
-        {
-          property: "segmentSize",
-          reason: `${count} segments of ${segmentSize} bytes exceed Swift's 1000-segment manifest limit; use at least ${Math.ceil(stat.size / SWIFT_DEFAULT_LIMITS.maxManifestSegments)} bytes`,
-        },
-      ],
-    };
-  }
   const old = olds.__source as SloFingerprint | undefined;
+  let plan: SloPlan;
+  try {
+    plan = planSlo(
+      {
+        size: stat.size,
+        segmentSize: inputs.segmentSize,
+        concurrency: inputs.concurrency,
+        // An object uploaded with a default segment size keeps it while the file's size holds,
+        // so a touch, or new defaults in a later version, re-upload nothing.
+        ...(olds.segmentSize === undefined && old?.path === file && old.size === stat.size
+          ? { previousSegmentSize: old.segmentSize }
+          : {}),
+      },
+      SWIFT_DEFAULT_LIMITS,
+      file,
+    );
+  } catch (err) {
+    if (!isDrplaneError(err, "DRP_INPUT")) throw err;
+    const named =
+      err.meta.property === undefined || err.meta.property === "file" ? property : err.meta.property;
+    return { failures: [{ property: named, reason: err.message }] };
+  }
+  const { segmentSize, concurrency } = plan;
   if (
     old?.path === file &&
     old.size === stat.size &&
     old.mtimeMs === stat.mtimeMs &&
     old.segmentSize === segmentSize
   )
-    return { source: old, failures: [] };
+    return { source: { ...old, concurrency }, failures: [] };
   const digest = await fileSloDigest(resolveFile(file), segmentSize);
   rememberMd5s(md5Key(file, digest.size, stat.mtimeMs, segmentSize), digest.segmentMd5s);
   return {
@@ -177,6 +175,7 @@ async function fingerprint(
       mtimeMs: stat.mtimeMs,
       segmentSize,
       segmentCount: digest.segmentCount,
+      concurrency,
       etag: digest.etag,
     },
     failures: [],
@@ -196,6 +195,7 @@ function outputs(
     mtimeMs: result.mtimeMs,
     segmentSize: result.segmentSize,
     segmentCount: result.segmentCount,
+    concurrency: result.concurrency,
     etag: result.etag,
   };
   return {
@@ -218,10 +218,10 @@ function outputs(
 async function upload(inputs: Props): Promise<SloResult> {
   const report = progress(KIND, inputs);
   const file: string = inputs.file ?? inputs.source.path;
-  const fp = inputs.__source as SloFingerprint | undefined;
+  const fp = inputs.__source as SloFingerprint;
   const now = await statFile(resolveFile(file));
   const known =
-    fp && now.size === fp.size && Math.floor(now.mtimeMs) === fp.mtimeMs
+    now.size === fp.size && Math.floor(now.mtimeMs) === fp.mtimeMs
       ? md5Cache.get(md5Key(file, fp.size, fp.mtimeMs, fp.segmentSize))
       : undefined;
   const result = await uploadSlo(swiftClient(inputs.connection), {
@@ -229,11 +229,12 @@ async function upload(inputs: Props): Promise<SloResult> {
     name: inputs.name,
     file: resolveFile(file),
     ...(known ? { segmentMd5s: known } : {}),
-    segmentSize: fp?.segmentSize ?? effectiveSegmentSize(now.size, inputs.segmentSize),
+    // The plan check recorded: validated against the cluster's /info, never re-derived.
+    segmentSize: fp.segmentSize,
+    ...(fp.concurrency !== undefined ? { concurrency: fp.concurrency } : {}),
     segmentContainer: segmentContainerOf(inputs),
     contentType: inputs.contentType,
     metadata: inputs.metadata,
-    concurrency: inputs.concurrency ?? DEFAULT_SLO_CONCURRENCY,
     onProgress: report,
   });
   if (result.uploadedSegments + result.segmentsDeleted > 0 || result.reusedSegments > 0)
@@ -319,7 +320,7 @@ export const sloObjectHandler: Handler = {
       const result = await upload(inputs);
       if (movedSegments) {
         const base = segmentBase(inputs.container, inputs.name, olds.effectiveSegmentContainer);
-        await removeSegmentsUnder(client, olds.effectiveSegmentContainer, base);
+        await sweepSegments(client, olds.effectiveSegmentContainer, base);
       }
       const live = await readObject(client, inputs.container, inputs.name);
       return { outs: outputs(inputs, result, live, storageUrl, olds.adopted ?? false) };

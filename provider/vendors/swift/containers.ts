@@ -4,7 +4,7 @@
  * and delete, optionally emptying the container first, including the SLO segments its
  * manifests reference (which usually live in another container).
  */
-import { ConflictError } from "../../core/errors";
+import { ConflictError, isDrplaneError } from "../../core/errors";
 import { deletePaths, listObjects } from "./bulk";
 import { isNotFound, metaFromHeaders, sameMetadata, type SwiftClient, type SwiftInfo } from "./client";
 
@@ -307,8 +307,7 @@ export async function removeContainer(
       break;
     } catch (err) {
       if (isNotFound(err)) break;
-      const conflict = (err as { code?: string }).code === "DRP_CONFLICT";
-      if (!conflict) throw err;
+      if (!isDrplaneError(err, "DRP_CONFLICT")) throw err;
       if (!opts.forceDestroy || attempt >= 20) {
         const now = await readContainer(client, name);
         throw notEmpty(name, now?.objectCount ?? live.objectCount, err);

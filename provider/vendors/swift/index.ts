@@ -1,3 +1,4 @@
+/** The Swift vendor SDK (no Pulumi): auth, client, containers, objects and static large objects. */
 export * from "./auth";
 export * from "./bulk";
 export * from "./client";
@@ -7,3 +8,7 @@ export * from "./hashing";
 export * from "./objects";
 export * from "./segments";
 export * from "./slo";
+export * from "./slo-manifest";
+export * from "./slo-plan";
+export * from "./slo-progress";
+export * from "./slo-upload";

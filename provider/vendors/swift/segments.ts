@@ -9,11 +9,11 @@
  * shared). The version prefix is never one the live manifest uses, so readers see the old
  * object until the manifest is swapped; a crashed upload is found again by its
  * mtime/size/segment-size, and anything under <base> that the live manifest does not use
- * is an orphan.
+ * is an orphan: one sweep deletes old versions after a swap, orphans after a delete.
  */
 import { randomBytes } from "node:crypto";
-import { listObjects, type ListingEntry } from "./bulk";
-import type { SwiftClient } from "./client";
+import { deletePaths, listObjects, type ListingEntry } from "./bulk";
+import { isNotFound, type SwiftClient } from "./client";
 import { manifestSegments } from "./containers";
 import { readObject, type ObjectState } from "./objects";
 
@@ -75,7 +75,7 @@ export async function storedVersions(
   try {
     entries = await listObjects(client, segmentContainer, { prefix: base });
   } catch (err) {
-    if ((err as { code?: string }).code === "DRP_NOT_FOUND") return { versions: [], entries: [] };
+    if (isNotFound(err)) return { versions: [], entries: [] };
     throw err;
   }
   const byPrefix = new Map<string, StoredVersion>();
@@ -132,7 +132,7 @@ export async function liveObject(
   try {
     segments = await manifestSegments(client, container, object);
   } catch (err) {
-    if ((err as { code?: string }).code !== "DRP_NOT_FOUND") throw err;
+    if (!isNotFound(err)) throw err;
   }
   const head = `/${segmentContainer}/${base}`;
   const prefixes = new Set(
@@ -144,4 +144,25 @@ export async function liveObject(
   );
   const only = prefixes.size === 1 ? [...prefixes][0] : undefined;
   return { state, segments, ...(only ? { prefix: only } : {}) };
+}
+
+/**
+ * Deletes our segments under `base`: every version, or every one but `keep` (after a manifest
+ * swap). Returns how many were deleted. When the listing fails, `known` (an earlier listing)
+ * stands in for it, so an upload that already swapped its manifest still cleans up.
+ */
+export async function sweepSegments(
+  client: SwiftClient,
+  segmentContainer: string,
+  base: string,
+  opts: { keep?: string; known?: StoredVersion[] } = {},
+): Promise<number> {
+  const listed = storedVersions(client, segmentContainer, base);
+  const { versions } = opts.known ? await listed.catch(() => ({ versions: opts.known! })) : await listed;
+  const paths = versions
+    .filter((v) => v.prefix !== opts.keep)
+    .flatMap((v) => [...v.segments.values()].map((s) => `/${segmentContainer}/${s.name}`));
+  if (paths.length === 0) return 0;
+  const what = `${opts.keep ? "old segments" : "segments"} under ${segmentContainer}/${base}`;
+  return (await deletePaths(client, paths, what)).deleted;
 }

@@ -18,7 +18,8 @@ import { SwiftClient } from "../../../provider/vendors/swift/client";
 import { ensureContainer } from "../../../provider/vendors/swift/containers";
 import { fileSloDigest } from "../../../provider/vendors/swift/hashing";
 import { readObject } from "../../../provider/vendors/swift/objects";
-import { deleteSlo, uploadSlo, type SloUploadSpec } from "../../../provider/vendors/swift/slo";
+import { deleteSlo } from "../../../provider/vendors/swift/slo-manifest";
+import { uploadSlo, type SloUploadSpec } from "../../../provider/vendors/swift/slo";
 import {
   AUTH_MODES,
   type AuthMode,
@@ -270,7 +271,7 @@ for (const mode of AUTH_MODES) {
           assert.equal(err.code, "DRP_INPUT");
           assert.match(
             err.message,
-            /2000 segments of 1 bytes exceed this cluster's max_manifest_segments \(1000\)/,
+            /2000 segments of 1 bytes exceed the 1000-segment manifest limit \(max_manifest_segments\)/,
           );
           return true;
         },
