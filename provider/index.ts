@@ -3,7 +3,7 @@
  * Resource classes are the public API; vendor clients are exported for scripts.
  */
 export { RemoteStorage, type RemoteStorageArgs } from "./resources/remote-storage";
-export type { ConnectionArgs, Timeouts } from "./resources/types";
+export type { ConnectionArgs, Timeouts } from "./args/common";
 export * as hitachi from "./vendors/hitachi";
 export { VrgPairing, type VrgPairingArgs } from "./resources/vrg-pairing";
 export {
@@ -14,7 +14,7 @@ export {
   type VolumeStatus,
 } from "./resources/vrg-strategy";
 export { VrgAlarmServer, type VrgAlarmServerArgs } from "./resources/vrg-alarm-server";
-export type { VrgConnectionArgs, ProductionVolumeArgs, DrVolumeArgs } from "./resources/vrg-types";
+export type { VrgConnectionArgs, ProductionVolumeArgs, DrVolumeArgs } from "./args/vrg";
 export {
   getVrgStatus,
   getVrgNetInfos,
@@ -29,7 +29,7 @@ export {
   type VrgPairingStatus,
   type FaultVm,
   type FaultVmList,
-} from "./resources/vrg-data";
+} from "./data/vrg";
 export * as vrg from "./vendors/vrg";
 export { SwiftContainer, type SwiftContainerArgs } from "./resources/swift-container";
 export { SwiftObject, type SwiftObjectArgs } from "./resources/swift-object";

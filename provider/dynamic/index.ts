@@ -9,7 +9,7 @@ import { isDrplaneError } from "../core/errors";
 import { log } from "../core/log";
 import { installHostLifecycle, trackOperation } from "./host-lifecycle";
 import { redactText } from "../core/redact";
-import type { Handler } from "./common";
+import type { Handler } from "./kit";
 import { remoteStorageHandler, KIND as REMOTE_STORAGE } from "./remote-storage";
 import { vrgAlarmServerHandler, KIND as VRG_ALARM_SERVER } from "./vrg-alarm-server";
 import { vrgPairingHandler, KIND as VRG_PAIRING } from "./vrg-pairing";

@@ -5,19 +5,10 @@
  * receiver and records another address as drift.
  */
 import { z } from "zod";
-import { checkWith } from "../core/schema";
 import { ensureAlarmServer, getAlarmServer, removeAlarmServer } from "../vendors/vrg/alarm-server";
-import { inputsOf, omitKeys, progress, same, type Handler, type Props } from "./common";
-import {
-  assertSameVrg,
-  connectionChanged,
-  hostIpSchema,
-  hostOf,
-  portSchema,
-  vrgClient,
-  vrgConnectionSchema,
-  withName,
-} from "./vrg-common";
+import { hostIpSchema, hostOf, portSchema, vrgClient, vrgConnectionSchema } from "../inputs/vrg";
+import { defineHandler, inputsChanged, type Props } from "./kit";
+import { assertSameVrg } from "./vrg-identity";
 
 export const KIND = "VrgAlarmServer";
 
@@ -38,68 +29,55 @@ function idOf(vrgUuid: string | undefined, inputs: Props): string {
   return `${vrgUuid ?? hostOf(inputs.connection.endpoint)}/trapinfo`;
 }
 
-export const vrgAlarmServerHandler: Handler = {
-  async check(_olds, news) {
-    const { inputs, failures } = checkWith(schema(), news);
-    return { inputs: withName(inputs as Props, news), failures };
+export const vrgAlarmServerHandler = defineHandler({
+  kind: KIND,
+  schema,
+  defaultTimeoutMs: 5 * 60_000,
+  computed: COMPUTED,
+
+  diff(olds, news) {
+    return { changes: inputsChanged(olds, news, COMPUTED), replaces: [], deleteBeforeReplace: false };
   },
 
-  async diff(_id, olds, news) {
-    const changes =
-      connectionChanged(olds, news) ||
-      !same(omitKeys(inputsOf(olds), [...COMPUTED, "connection"]), omitKeys(inputsOf(news), ["connection"]));
-    return { changes, replaces: [], deleteBeforeReplace: false };
-  },
-
-  async create(raw) {
-    const inputs = raw as Props;
+  async create(inputs, ctx) {
     const client = vrgClient(inputs.connection);
     const r = await ensureAlarmServer({
       client,
       ip: inputs.ip,
       port: inputs.port,
       adopt: inputs.adopt ?? false,
-      onProgress: progress(KIND, inputs),
+      onProgress: ctx.say,
     });
     const vrgUuid = await client.vrgUuid();
     return {
       id: idOf(vrgUuid, inputs),
-      outs: withName(
-        { ...inputsOf(inputs), ...r.trap, vrgUuid: vrgUuid ?? null, adopted: r.adopted },
-        inputs,
-      ),
+      outs: { ...inputs, ...r.trap, vrgUuid: vrgUuid ?? null, adopted: r.adopted },
     };
   },
 
-  async read(id, props) {
+  async read(_id, props) {
     const live = await getAlarmServer(vrgClient(props.connection));
-    if (!live) return {};
-    const inputs = { ...omitKeys(inputsOf(props), COMPUTED), ip: live.ip, port: live.port };
-    return { id, props: { ...props, ip: live.ip, port: live.port }, inputs: withName(inputs, props) };
+    return live ? { ...props, ip: live.ip, port: live.port } : undefined;
   },
 
-  async update(_id, olds, news) {
-    const inputs = news as Props;
-    const client = vrgClient(inputs.connection);
-    if (olds.connection?.endpoint !== inputs.connection?.endpoint)
-      await assertSameVrg(client, olds.vrgUuid, `${KIND} ${inputs.__drplaneName ?? ""}`.trim());
+  async update(_id, olds, news: Props, ctx) {
+    const client = vrgClient(news.connection);
+    await assertSameVrg(client, olds, news, ctx.label);
     // The receiver being changed is ours: replacing it needs no adopt.
     const r = await ensureAlarmServer({
       client,
-      ip: inputs.ip,
-      port: inputs.port,
+      ip: news.ip,
+      port: news.port,
       adopt: true,
-      onProgress: progress(KIND, inputs),
+      onProgress: ctx.say,
     });
     const vrgUuid = (await client.vrgUuid()) ?? olds.vrgUuid ?? null;
-    return {
-      outs: withName({ ...inputsOf(inputs), ...r.trap, vrgUuid, adopted: olds.adopted ?? false }, inputs),
-    };
+    return { ...news, ...r.trap, vrgUuid, adopted: olds.adopted ?? false };
   },
 
-  async delete(_id, props) {
+  async delete(_id, props, ctx) {
     const r = await removeAlarmServer(vrgClient(props.connection), { ip: props.ip, port: props.port });
     if (r.alreadyGone)
-      progress(KIND, props)(`the VRG no longer sends alarms to ${props.ip}:${props.port}; nothing to remove`);
+      ctx.say(`the VRG no longer sends alarms to ${props.ip}:${props.port}; nothing to remove`);
   },
-};
+});

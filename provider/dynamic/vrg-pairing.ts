@@ -6,21 +6,13 @@
  * the next `pulumi up` proposes an update that re-pairs or waits for the link.
  */
 import { z } from "zod";
-import { checkWith } from "../core/schema";
-import { isDrplaneError, ResourceInitError } from "../core/errors";
+import { isDrplaneError } from "../core/errors";
 import { ensurePairing, getPairing, PAIRING, pairingState, removePairing } from "../vendors/vrg/pairing";
 import type { PairingRecord } from "../vendors/vrg/wire";
-import { durationMs, inputsOf, omitKeys, progress, timeoutsSchema, type Handler, type Props } from "./common";
-import {
-  assertSameVrg,
-  connectionChanged,
-  hostIpSchema,
-  hostOf,
-  portSchema,
-  vrgClient,
-  vrgConnectionSchema,
-  withName,
-} from "./vrg-common";
+import { timeoutsSchema } from "../inputs/common";
+import { hostIpSchema, hostOf, portSchema, vrgClient, vrgConnectionSchema } from "../inputs/vrg";
+import { defineHandler, inputsChanged, partialCreate, type OpContext, type Props } from "./kit";
+import { assertSameVrg } from "./vrg-identity";
 
 export const KIND = "VrgPairing";
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;
@@ -45,106 +37,84 @@ function idOf(vrgUuid: string | undefined, inputs: Props): string {
 
 function outputs(inputs: Props, record: PairingRecord, vrgUuid: string | undefined, adopted: boolean): Props {
   const s = pairingState(record.status);
-  return withName(
-    {
-      ...inputsOf(inputs),
-      vrgUuid: vrgUuid ?? null,
-      status: record.status ?? null,
-      state: s.name,
-      meaning: s.meaning,
-      adopted,
-    },
-    inputs,
-  );
+  return {
+    ...inputs,
+    vrgUuid: vrgUuid ?? null,
+    status: record.status ?? null,
+    state: s.name,
+    meaning: s.meaning,
+    adopted,
+  };
 }
 
-async function converge(inputs: Props, timeoutMs: number) {
+async function converge(inputs: Props, ctx: OpContext) {
   const client = vrgClient(inputs.connection);
   return ensurePairing({
     client,
     peerIp: inputs.peerIp,
     peerPort: inputs.peerPort,
-    timeoutMs,
-    onProgress: progress(KIND, inputs),
+    timeoutMs: ctx.timeoutMs,
+    onProgress: ctx.say,
   });
 }
 
-export const vrgPairingHandler: Handler = {
-  async check(_olds, news) {
-    const { inputs, failures } = checkWith(schema(), news);
-    return {
-      inputs: withName(inputs as Props, news),
-      failures,
-    };
-  },
+export const vrgPairingHandler = defineHandler({
+  kind: KIND,
+  schema,
+  defaultTimeoutMs: DEFAULT_TIMEOUT_MS,
+  computed: COMPUTED,
 
-  async diff(_id, olds, news) {
+  diff(olds, news) {
     const replaces: string[] = [];
     if (olds.peerIp !== news.peerIp) replaces.push("peerIp");
     if (olds.peerPort !== news.peerPort) replaces.push("peerPort");
     const unhealthy = olds.status !== undefined && olds.status !== null && olds.status !== PAIRING.normal;
     const changes =
-      replaces.length > 0 ||
-      unhealthy ||
-      connectionChanged(olds, news) ||
-      JSON.stringify(olds.timeouts ?? null) !== JSON.stringify(news.timeouts ?? null);
+      replaces.length > 0 || unhealthy || inputsChanged(olds, news, COMPUTED, ["peerIp", "peerPort"]);
     return { changes, replaces, deleteBeforeReplace: replaces.length > 0 };
   },
 
-  async create(raw) {
-    const inputs = raw as Props;
+  async create(inputs, ctx) {
     try {
-      const r = await converge(inputs, durationMs(inputs.timeouts?.create, DEFAULT_TIMEOUT_MS));
+      const r = await converge(inputs, ctx);
       return { id: idOf(r.vrgUuid, inputs), outs: outputs(inputs, r.record, r.vrgUuid, r.adopted) };
     } catch (err) {
       // The pairing was requested and may still come up (or was recorded as failed on the
       // VRG): record the resource, so the next `pulumi up` re-checks it and destroy removes it.
-      if (isDrplaneError(err, "DRP_TIMEOUT") || isDrplaneError(err, "DRP_JOB_FAILED")) {
-        const client = vrgClient(inputs.connection);
-        const vrgUuid = await client.vrgUuid().catch(() => undefined);
-        const live = await getPairing(client).catch(() => ({}) as PairingRecord);
-        const partial = { ...outputs(inputs, live, vrgUuid, false), __provider: raw.__provider };
-        throw new ResourceInitError(idOf(vrgUuid, inputs), partial, err);
-      }
-      throw err;
+      if (!isDrplaneError(err, "DRP_TIMEOUT") && !isDrplaneError(err, "DRP_JOB_FAILED")) throw err;
+      const client = vrgClient(inputs.connection);
+      const vrgUuid = await client.vrgUuid().catch(() => undefined);
+      const live = await getPairing(client).catch(() => ({}) as PairingRecord);
+      throw partialCreate(inputs, idOf(vrgUuid, inputs), outputs(inputs, live, vrgUuid, false), err);
     }
   },
 
-  async read(id, props) {
+  async read(_id, props) {
     const client = vrgClient(props.connection);
     const live = await getPairing(client);
-    if (live.status === undefined || live.status === PAIRING.unpaired) return {};
+    if (live.status === undefined || live.status === PAIRING.unpaired) return undefined;
     const s = pairingState(live.status);
     const vrgUuid = (await client.vrgUuid()) ?? props.vrgUuid ?? null;
     const moved =
       live.peerIp !== undefined &&
       (live.peerIp !== props.peerIp || (live.peerPort ?? props.peerPort) !== props.peerPort);
     const peer = moved ? { peerIp: live.peerIp, peerPort: live.peerPort ?? props.peerPort } : {};
-    const inputs = { ...omitKeys(inputsOf(props), COMPUTED), ...peer };
-    return {
-      id,
-      props: { ...props, ...peer, vrgUuid, status: live.status, state: s.name, meaning: s.meaning },
-      inputs: withName(inputs, props),
-    };
+    return { ...props, ...peer, vrgUuid, status: live.status, state: s.name, meaning: s.meaning };
   },
 
-  async update(_id, olds, news) {
-    const inputs = news as Props;
-    const client = vrgClient(inputs.connection);
-    if (olds.connection?.endpoint !== inputs.connection?.endpoint)
-      await assertSameVrg(client, olds.vrgUuid, `${KIND} ${inputs.__drplaneName ?? ""}`.trim());
-    const timeoutMs = durationMs(inputs.timeouts?.update ?? inputs.timeouts?.create, DEFAULT_TIMEOUT_MS);
-    const r = await converge(inputs, timeoutMs);
-    return { outs: outputs(inputs, r.record, r.vrgUuid ?? olds.vrgUuid, olds.adopted ?? r.adopted) };
+  async update(_id, olds, news, ctx) {
+    await assertSameVrg(vrgClient(news.connection), olds, news, ctx.label);
+    const r = await converge(news, ctx);
+    return outputs(news, r.record, r.vrgUuid ?? olds.vrgUuid, olds.adopted ?? r.adopted);
   },
 
-  async delete(_id, props) {
+  async delete(_id, props, ctx) {
     await removePairing({
       client: vrgClient(props.connection),
       peerIp: props.peerIp,
       peerPort: props.peerPort,
-      timeoutMs: durationMs(props.timeouts?.delete, DEFAULT_TIMEOUT_MS),
-      onProgress: progress(KIND, props),
+      timeoutMs: ctx.timeoutMs,
+      onProgress: ctx.say,
     });
   },
-};
+});

@@ -9,8 +9,8 @@
  * VRG costs a handful of requests.
  */
 import { z } from "zod";
-import { checkWith } from "../core/schema";
-import { isDrplaneError, ResourceInitError } from "../core/errors";
+import { stripInternal } from "../core/schema";
+import { isDrplaneError } from "../core/errors";
 import {
   ensureStrategy,
   removeStrategy,
@@ -20,27 +20,17 @@ import {
 } from "../vendors/vrg/strategy";
 import { readStrategy } from "../vendors/vrg/strategy-reader";
 import type { StrategyRecord, StrategySpec, VolumeRecord } from "../vendors/vrg/wire";
+import { timeoutsSchema } from "../inputs/common";
 import {
-  durationMs,
-  inputsOf,
-  omitKeys,
-  progress,
-  same,
-  timeoutsSchema,
-  type Handler,
-  type Props,
-} from "./common";
-import {
-  assertSameVrg,
-  connectionChanged,
   hostIpSchema,
   hostOf,
   portSchema,
   vmUuidSchema,
   vrgClient,
   vrgConnectionSchema,
-  withName,
-} from "./vrg-common";
+} from "../inputs/vrg";
+import { defineHandler, inputsChanged, omitKeys, partialCreate, same, type Props } from "./kit";
+import { assertSameVrg } from "./vrg-identity";
 
 export const KIND = "VmDrStrategy";
 const DEFAULT_TIMEOUT_MS = 20 * 60_000;
@@ -180,29 +170,25 @@ function outputs(
   vrgUuid: unknown,
   adopted: boolean,
 ): Props {
-  return withName(
-    {
-      ...inputsOf(inputs),
-      vrgUuid: vrgUuid ?? null,
-      volumeStatuses: record ? volumeStates(record) : [],
-      healthy: record ? volumeErrors(record).length === 0 : false,
-      adopted,
-    },
-    inputs,
-  );
+  return {
+    ...inputs,
+    vrgUuid: vrgUuid ?? null,
+    volumeStatuses: record ? volumeStates(record) : [],
+    healthy: record ? volumeErrors(record).length === 0 : false,
+    adopted,
+  };
 }
 
 /** Per-volume fields whose change replaces the strategy (see docs/vendors/vrg.md). */
 const DR_PLACEMENT = ["volumeUrl", "dsUrn", "volType", "drExtParams"];
 
-/** The strategy fields of a property bag, for comparison (volumes in volUuid order). */
-function declared(p: Props): Props {
-  const own = omitKeys(inputsOf(p), [...COMPUTED, "connection"]);
-  if (!Array.isArray(own.volumes)) return own;
-  const volumes = [...(own.volumes as Props[])].sort((a, b) =>
+/** A property bag with its volumes in volUuid order (the order is no change). */
+function volumesSorted(p: Props): Props {
+  if (!Array.isArray(p.volumes)) return p;
+  const volumes = [...(p.volumes as Props[])].sort((a, b) =>
     String(a.volUuid).localeCompare(String(b.volUuid)),
   );
-  return { ...own, volumes };
+  return { ...p, volumes };
 }
 
 function liveVolume(role: string, recorded: Props | undefined, live: VolumeRecord): Props {
@@ -241,13 +227,13 @@ function liveInputs(recorded: Props, live: StrategyRecord): Props {
   return out;
 }
 
-export const vmDrStrategyHandler: Handler = {
-  async check(_olds, news) {
-    const { inputs, failures } = checkWith(schema(), news);
-    return { inputs: withName(inputs as Props, news), failures };
-  },
+export const vmDrStrategyHandler = defineHandler({
+  kind: KIND,
+  schema,
+  defaultTimeoutMs: DEFAULT_TIMEOUT_MS,
+  computed: COMPUTED,
 
-  async diff(_id, olds, news) {
+  diff(olds, news) {
     const replaces: string[] = [];
     // UUIDs compare case-insensitively (the VRG does): a change of case is no new VM.
     const uuid = (p: Props) => (typeof p.vmUuid === "string" ? p.vmUuid.toLowerCase() : p.vmUuid);
@@ -267,88 +253,71 @@ export const vmDrStrategyHandler: Handler = {
     const changes =
       replaces.length > 0 ||
       olds.healthy === false ||
-      connectionChanged(olds, news) ||
-      !same(declared(olds), declared(news));
+      inputsChanged(volumesSorted(olds), volumesSorted(news), COMPUTED);
     // A VM has one strategy per VRG: the old one goes before the new one is set.
     return { changes, replaces, deleteBeforeReplace: replaces.length > 0 };
   },
 
-  async create(raw) {
-    const inputs = raw as Props;
+  async create(inputs, ctx) {
     const client = vrgClient(inputs.connection);
     try {
       const r = await ensureStrategy({
         client,
         strategy: strategyOf(inputs),
         adopt: inputs.adopt ?? false,
-        timeoutMs: durationMs(inputs.timeouts?.create, DEFAULT_TIMEOUT_MS),
-        onProgress: progress(KIND, inputs),
+        timeoutMs: ctx.timeoutMs,
+        onProgress: ctx.say,
       });
       const vrgUuid = await client.vrgUuid();
       return { id: idOf(vrgUuid, inputs), outs: outputs(inputs, r.record, vrgUuid, r.adopted) };
     } catch (err) {
       // The strategy was set but a volume failed or the wait ran out: the VRG holds it now,
       // so the resource is recorded (the next up sets it again, destroy deletes it).
-      if (isDrplaneError(err, "DRP_JOB_FAILED") || isDrplaneError(err, "DRP_TIMEOUT")) {
-        const vrgUuid = await client.vrgUuid().catch(() => undefined);
-        const live = await readStrategy(client, inputs.vmUuid, { fresh: true }).catch(() => undefined);
-        const partial = {
-          ...outputs(inputs, live, vrgUuid, false),
-          healthy: false,
-          __provider: raw.__provider,
-        };
-        throw new ResourceInitError(idOf(vrgUuid, inputs), partial, err);
-      }
-      throw err;
+      if (!isDrplaneError(err, "DRP_JOB_FAILED") && !isDrplaneError(err, "DRP_TIMEOUT")) throw err;
+      const vrgUuid = await client.vrgUuid().catch(() => undefined);
+      const live = await readStrategy(client, inputs.vmUuid, { fresh: true }).catch(() => undefined);
+      const outs = { ...outputs(inputs, live, vrgUuid, false), healthy: false };
+      throw partialCreate(inputs, idOf(vrgUuid, inputs), outs, err);
     }
   },
 
-  async read(id, props) {
-    const client = vrgClient(props.connection);
-    const live = await readStrategy(client, props.vmUuid);
-    if (!live) return {};
-    const inputs = liveInputs(omitKeys(inputsOf(props), COMPUTED), live);
+  async read(_id, props) {
+    const live = await readStrategy(vrgClient(props.connection), props.vmUuid);
+    if (!live) return undefined;
     return {
-      id,
-      props: {
-        ...props,
-        ...inputs,
-        volumeStatuses: volumeStates(live),
-        healthy: volumeErrors(live).length === 0,
-      },
-      inputs: withName(inputs, props),
+      ...props,
+      ...liveInputs(omitKeys(stripInternal(props), COMPUTED), live),
+      volumeStatuses: volumeStates(live),
+      healthy: volumeErrors(live).length === 0,
     };
   },
 
-  async update(_id, olds, news) {
-    const inputs = news as Props;
-    const client = vrgClient(inputs.connection);
-    if (olds.connection?.endpoint !== inputs.connection?.endpoint)
-      await assertSameVrg(client, olds.vrgUuid, `${KIND} ${inputs.__drplaneName ?? inputs.vmUuid}`);
+  async update(_id, olds, news, ctx) {
+    const client = vrgClient(news.connection);
+    await assertSameVrg(client, olds, news, `${KIND} ${news.__drplaneName ?? news.vmUuid}`);
     const r = await ensureStrategy({
       client,
-      strategy: strategyOf(inputs),
+      strategy: strategyOf(news),
       adopt: true,
       // vmId and vmName are not reported back (§3.8.3): a change of them must be set. A
       // volume in error is set again too (that is what clears a failed deletion, 6).
-      reset: olds.vmId !== inputs.vmId || olds.vmName !== inputs.vmName || olds.healthy === false,
-      timeoutMs: durationMs(inputs.timeouts?.update ?? inputs.timeouts?.create, DEFAULT_TIMEOUT_MS),
-      onProgress: progress(KIND, inputs),
+      reset: olds.vmId !== news.vmId || olds.vmName !== news.vmName || olds.healthy === false,
+      timeoutMs: ctx.timeoutMs,
+      onProgress: ctx.say,
     });
     const vrgUuid = (await client.vrgUuid()) ?? olds.vrgUuid;
-    return { outs: outputs(inputs, r.record, vrgUuid, olds.adopted ?? false) };
+    return outputs(news, r.record, vrgUuid, olds.adopted ?? false);
   },
 
-  async delete(_id, props) {
-    const say = progress(KIND, props);
+  async delete(_id, props, ctx) {
     const r = await removeStrategy({
       client: vrgClient(props.connection),
       vmUuid: props.vmUuid,
       mode: (props.deleteMode ?? "normal") as DeleteMode,
-      timeoutMs: durationMs(props.timeouts?.delete, DEFAULT_TIMEOUT_MS),
-      onProgress: say,
+      timeoutMs: ctx.timeoutMs,
+      onProgress: ctx.say,
     });
-    if (r.alreadyGone) say(`VM ${props.vmUuid}: no DR strategy on the VRG any more; nothing to delete`);
-    else say(`VM ${props.vmUuid}: DR strategy deleted${r.forced ? " with force" : ""}`);
+    if (r.alreadyGone) ctx.say(`VM ${props.vmUuid}: no DR strategy on the VRG any more; nothing to delete`);
+    else ctx.say(`VM ${props.vmUuid}: DR strategy deleted${r.forced ? " with force" : ""}`);
   },
-};
+});

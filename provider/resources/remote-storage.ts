@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { makeShell } from "./shell";
-import type { ConnectionArgs, Timeouts } from "./types";
+import type { ConnectionArgs, Timeouts } from "../args/common";
 
 const provider = makeShell("RemoteStorage");
 

@@ -20,7 +20,7 @@ import {
   swiftConnectionSchema,
 } from "../dynamic/swift-common";
 import type { SwiftConnectionArgs } from "./swift-types";
-import { keptAlive } from "./kept-alive";
+import { keptAlive } from "../data/kept-alive";
 
 export interface GetSwiftContainerArgs {
   connection: SwiftConnectionArgs;

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { makeShell } from "./shell";
-import type { VrgConnectionArgs } from "./vrg-types";
+import type { VrgConnectionArgs } from "../args/vrg";
 
 const provider = makeShell("VrgAlarmServer");
 

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { makeShell } from "./shell";
-import type { Timeouts } from "./types";
-import type { DrVolumeArgs, ProductionVolumeArgs, VrgConnectionArgs } from "./vrg-types";
+import type { Timeouts } from "../args/common";
+import type { DrVolumeArgs, ProductionVolumeArgs, VrgConnectionArgs } from "../args/vrg";
 
 const provider = makeShell("VmDrStrategy");
 

@@ -13,7 +13,7 @@ import {
   getVrgNetInfos,
   getVrgPairing,
   getVrgStatus,
-} from "../../../provider/resources/vrg-data";
+} from "../../../provider/data/vrg";
 import { VrgClient } from "../../../provider/vendors/vrg/client";
 import { ensureStrategy } from "../../../provider/vendors/vrg/strategy";
 import { DEFAULT_VRG_PASSWORD, DEFAULT_VRG_USER, startVrgPair, type VrgPair } from "../../sim/vrg";

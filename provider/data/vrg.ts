@@ -10,7 +10,7 @@ import { z } from "zod";
 import { CONFIG_KEY, setStackCredentials } from "../core/credentials";
 import { InputError } from "../core/errors";
 import { checkWith } from "../core/schema";
-import { vmUuidSchema, vrgClient, vrgConnectionSchema } from "../dynamic/vrg-common";
+import { vmUuidSchema, vrgClient, vrgConnectionSchema } from "../inputs/vrg";
 import type { VrgClient } from "../vendors/vrg/client";
 import { getPairing, pairingState } from "../vendors/vrg/pairing";
 import { ROLE_FLAG } from "../vendors/vrg/states";
@@ -24,7 +24,7 @@ import {
 } from "../vendors/vrg/status";
 import { volumeStates, type VolumeState } from "../vendors/vrg/strategy";
 import { listFaultVms } from "../vendors/vrg/strategy-reader";
-import type { VrgConnectionArgs } from "./vrg-types";
+import type { VrgConnectionArgs } from "../args/vrg";
 import { keptAlive } from "./kept-alive";
 
 export type { NetInfo, VmDrStatus, VrgStatus, VolumeState };

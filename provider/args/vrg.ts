@@ -1,4 +1,5 @@
-import type { ConnectionArgs } from "./types";
+/** The public argument types of the VRG resources and data functions (pulumi.Input shapes). */
+import type { ConnectionArgs } from "./common";
 
 /**
  * Where a VRG is (`http(s)://<vrg-ip>:<port>`; the seed's HTTP port is 8080) and who we are

@@ -1,3 +1,4 @@
+/** The public argument types every resource shares: a connection, and per-operation timeouts. */
 /** Where and how to reach a vendor endpoint. Never a password: see README "Credentials". */
 export interface ConnectionArgs {
   /** https://host[:port] of the REST server. */

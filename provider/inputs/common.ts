@@ -1,0 +1,48 @@
+/**
+ * Input shapes shared by every resource and data function: the connection of a REST
+ * endpoint (where, and which credential profile; never a password), durations, and the
+ * per-operation timeouts. Built here, beneath dynamic/ and data/, never in serialized code
+ * (zod objects cannot be serialized by Pulumi's closure serializer).
+ */
+import { z } from "zod";
+
+export const connectionSchema = z
+  .object({
+    endpoint: z
+      .string()
+      .url("must be a URL such as https://192.0.2.100:443")
+      .refine((u) => /^https?:\/\//.test(u), "must start with https:// (or http:// for a lab)"),
+    profile: z
+      .string()
+      .regex(
+        /^[A-Za-z0-9_.-]{1,64}$/,
+        "letters, digits, '_', '.', '-' only (it names DRPLANE_<PROFILE>_PASSWORD)",
+      ),
+    username: z.string().min(1).optional(),
+    caBundle: z.string().min(1).optional(),
+    insecure: z.boolean().optional(),
+  })
+  .strict();
+export type ConnectionInput = z.infer<typeof connectionSchema>;
+
+const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)$/;
+export const durationSchema = z.union([
+  z.number().int().positive(),
+  z.string().regex(DURATION, 'a duration such as "90s", "20m" or "1h", or milliseconds'),
+]);
+
+export function durationMs(value: number | string | undefined, fallbackMs: number): number {
+  if (value === undefined) return fallbackMs;
+  if (typeof value === "number") return value;
+  const [, n, unit] = DURATION.exec(value) ?? [];
+  const factor = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit as "ms" | "s" | "m" | "h"];
+  return Math.round(Number(n) * factor);
+}
+
+export const timeoutsSchema = z
+  .object({
+    create: durationSchema.optional(),
+    update: durationSchema.optional(),
+    delete: durationSchema.optional(),
+  })
+  .strict();

@@ -1,0 +1,2 @@
+/** The untyped property bag the Pulumi host passes around (inputs, outputs, state). */
+export type Props = Record<string, any>;
