@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const names = process.argv.slice(2);
-const ON_REQUEST = ["engine"];
+const ON_REQUEST = ["engine", "slo"]; // slo: real Swift, files up to 1 GiB
 const all = readdirSync(path.join(root, "bench")).filter(
   (d) => existsSync(path.join(root, "bench", d, "index.ts")) && !ON_REQUEST.includes(d),
 );
