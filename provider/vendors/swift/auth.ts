@@ -5,13 +5,14 @@
  * come only from core/credentials (stack config or DRPLANE_<PROFILE>_PASSWORD); every token
  * is registered for redaction. Knows nothing about Pulumi.
  */
+import { call } from "../../core/call";
+import { systemClock, type Clock } from "../../core/clock";
 import { resolveCredentials } from "../../core/credentials";
 import { AuthError, isDrplaneError, VendorError } from "../../core/errors";
-import { send, type HttpEndpoint, type TlsOptions } from "../../core/http";
+import type { HttpEndpoint, TlsOptions } from "../../core/http";
 import { log } from "../../core/log";
 import { registerSecret } from "../../core/redact";
-import { withRetry } from "../../core/retry";
-import { swiftHttpError } from "./errors";
+import { SWIFT_ERRORS } from "./errors";
 
 export type SwiftAuthType = "keystone" | "tempauth";
 export type EndpointInterface = "public" | "internal" | "admin";
@@ -44,8 +45,9 @@ export interface SwiftToken {
   token: string;
   /** The account URL, e.g. http://127.0.0.1:8081/v1/AUTH_<project id>. */
   storageUrl: string;
+  /** Clock time the login was sent (on the client's injected Clock). */
   issuedAt: number;
-  /** Epoch ms; undefined when the server did not say. */
+  /** Clock time the token expires (same clock); undefined when the server did not say. */
   expiresAt?: number;
   authType: SwiftAuthType;
 }
@@ -74,12 +76,16 @@ export function describeIdentity(conn: SwiftConnection): string {
   return `${user}, ${project}`;
 }
 
-/** Logs in with the connection's auth type. A refused password is never retried. */
-export async function login(conn: SwiftConnection): Promise<SwiftToken> {
+/**
+ * Logs in with the connection's auth type. A refused password is never retried. Token times
+ * are on `clock` (a ManualClock test can age a token).
+ */
+export async function login(conn: SwiftConnection, clock: Clock = systemClock): Promise<SwiftToken> {
   log.debug("swift", `logging in (${conn.authType}, ${describeIdentity(conn)}) at ${conn.authUrl}`);
   try {
-    const token = conn.authType === "tempauth" ? await tempauthLogin(conn) : await keystoneLogin(conn);
-    const ttl = token.expiresAt ? `${Math.round((token.expiresAt - Date.now()) / 1000)} s` : "unknown";
+    const token =
+      conn.authType === "tempauth" ? await tempauthLogin(conn, clock) : await keystoneLogin(conn, clock);
+    const ttl = token.expiresAt ? `${Math.round((token.expiresAt - clock.now()) / 1000)} s` : "unknown";
     log.debug("swift", `logged in (${conn.authType}, ${describeIdentity(conn)}; token valid ${ttl})`);
     return token;
   } catch (err) {
@@ -101,19 +107,18 @@ export async function login(conn: SwiftConnection): Promise<SwiftToken> {
   }
 }
 
-async function tempauthLogin(conn: SwiftConnection): Promise<SwiftToken> {
+async function tempauthLogin(conn: SwiftConnection, clock: Clock): Promise<SwiftToken> {
   const { username, password } = resolveCredentials(conn.profile, conn.username);
-  const issuedAt = Date.now();
-  const res = await withRetry(async () => {
-    const r = await send(endpointOf(conn.authUrl, conn.tls), {
-      method: "GET",
-      path: conn.authUrl,
-      headers: { "x-auth-user": username, "x-auth-key": password },
-      vendor: "swift",
-      operation: "login",
-    });
-    if (r.status >= 400) throw swiftHttpError("login", r.status, r.body, r.text, r.headers, conn.authUrl);
-    return r;
+  const issuedAt = clock.now();
+  const res = await call(endpointOf(conn.authUrl, conn.tls), {
+    method: "GET",
+    path: conn.authUrl,
+    headers: { "x-auth-user": username, "x-auth-key": password },
+    operation: "login",
+    target: conn.authUrl,
+    idempotent: true,
+    errors: SWIFT_ERRORS,
+    retry: { clock },
   });
   const token = res.headers["x-auth-token"] ?? res.headers["x-storage-token"];
   const storageUrl = res.headers["x-storage-url"];
@@ -159,20 +164,20 @@ function keystoneAuthBody(conn: SwiftConnection, username: string, password: str
   };
 }
 
-async function keystoneLogin(conn: SwiftConnection): Promise<SwiftToken> {
+async function keystoneLogin(conn: SwiftConnection, clock: Clock): Promise<SwiftToken> {
   const { username, password } = resolveCredentials(conn.profile, conn.userId ?? conn.username);
   const url = keystoneTokensUrl(conn.authUrl);
-  const issuedAt = Date.now();
-  const res = await withRetry(async () => {
-    const r = await send<KeystoneTokenBody>(endpointOf(url, conn.tls), {
-      method: "POST",
-      path: url,
-      body: keystoneAuthBody(conn, username, password),
-      vendor: "swift",
-      operation: "login",
-    });
-    if (r.status >= 400) throw swiftHttpError("login", r.status, r.body, r.text, r.headers, url);
-    return r;
+  const issuedAt = clock.now();
+  // A password grant creates nothing that a repeat could duplicate: retried like a read.
+  const res = await call<KeystoneTokenBody>(endpointOf(url, conn.tls), {
+    method: "POST",
+    path: url,
+    body: keystoneAuthBody(conn, username, password),
+    operation: "login",
+    target: url,
+    idempotent: true,
+    errors: SWIFT_ERRORS,
+    retry: { clock },
   });
   const token = res.headers["x-subject-token"];
   if (!token) {
@@ -181,12 +186,16 @@ async function keystoneLogin(conn: SwiftConnection): Promise<SwiftToken> {
     });
   }
   registerSecret(token);
+  // expires_at is wall time on Keystone's clock: its lifetime, measured against Keystone's own
+  // Date header (else our wall clock), is counted on the injected clock from the login.
   const expires = Date.parse(res.body?.token?.expires_at ?? "");
+  const serverNow = Date.parse(res.headers.date ?? "");
+  const lifeMs = expires - (Number.isFinite(serverNow) ? serverNow : Date.now());
   return {
     token,
     storageUrl: objectStoreUrl(conn, res.body),
     issuedAt,
-    ...(Number.isFinite(expires) ? { expiresAt: expires } : {}),
+    ...(Number.isFinite(lifeMs) ? { expiresAt: issuedAt + lifeMs } : {}),
     authType: "keystone",
   };
 }

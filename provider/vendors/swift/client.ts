@@ -1,18 +1,23 @@
 /**
  * Swift object-storage client: one shared token per connection (process-wide, single-flight,
- * re-issued once on 401 or shortly before it expires), authenticated calls with path
- * encoding and error mapping, transient retries for idempotent calls only, and the cluster's
- * /info limits. Request bodies may be factories so that a replayed call (401, transient
- * failure) re-opens its stream. Knows nothing about Pulumi.
+ * re-issued once on 401 or shortly before it expires, on the injected clock), authenticated
+ * calls with path encoding through the core call path (SWIFT_ERRORS; transient retries for
+ * idempotent calls only), a streamed twin for downloads, and the cluster's /info limits.
+ * Request bodies may be factories so that a replayed call (401, transient failure) re-opens
+ * its stream. Knows nothing about Pulumi.
  */
 import type { Readable } from "node:stream";
-import { InputError, isDrplaneError, type DrplaneError } from "../../core/errors";
-import { send, type HttpEndpoint, type HttpRequest, type HttpResponse } from "../../core/http";
-import { withRetry, type RetryOptions } from "../../core/retry";
-import { rejectedBy401, withSession, type SessionHooks } from "../../core/session";
-import { login, SWIFT_ENDPOINT_CONCURRENCY, type SwiftConnection, type SwiftToken } from "./auth";
-import { swiftHttpError } from "./errors";
+import { call, callStream, type CallOptions } from "../../core/call";
+import { outsideScope } from "../../core/call-scope";
+import { systemClock, type Clock } from "../../core/clock";
+import { AuthError, InputError, isDrplaneError, type DrplaneError } from "../../core/errors";
+import type { HttpEndpoint, HttpRequest, HttpResponse } from "../../core/http";
+import type { StreamResponse } from "../../core/http-stream";
 import { processWide } from "../../core/process-state";
+import type { RetryOptions } from "../../core/retry";
+import { rejectedBy401, sessionKey, withSession, type SessionHooks } from "../../core/session";
+import { login, SWIFT_ENDPOINT_CONCURRENCY, type SwiftConnection, type SwiftToken } from "./auth";
+import { SWIFT_ERRORS } from "./errors";
 
 export type SwiftBody = string | Buffer | Record<string, unknown> | unknown[] | (() => Readable);
 
@@ -33,6 +38,11 @@ export interface SwiftRequest {
   signal?: AbortSignal;
   /** Statuses that are answers, not errors (e.g. 404 for a lookup). */
   accept?: number[];
+}
+
+export interface SwiftStreamRequest extends Omit<SwiftRequest, "accept"> {
+  /** Longest pause between two body chunks (default 60 s); no total timeout. */
+  idleTimeoutMs?: number;
 }
 
 export interface SwiftInfo {
@@ -78,10 +88,8 @@ const INFO_TTL_MS = 10 * 60_000;
 /** Tokens stay cached this long after their last use (they are reused across resources). */
 const TOKEN_LINGER_MS = 30 * 60_000;
 
-/** Raised before using a token that is about to expire, so the session layer re-issues it. */
-class TokenExpiring extends Error {
-  readonly tokenExpiring = true;
-}
+/** The vendorCode of the (local, never sent) error that makes the session layer re-issue a token. */
+const TOKEN_DUE = "drplane:token-due";
 
 /** Encodes a container/object path; "." and ".." segments cannot be addressed in a URL. */
 export function objectPath(container: string, object?: string): string {
@@ -98,25 +106,35 @@ export class SwiftClient {
 
   get sessionKey(): string {
     const c = this.connection;
-    return [
+    return sessionKey(
       "swift",
       c.authType,
       c.authUrl,
       c.profile,
-      c.username ?? "",
-      c.userId ?? "",
-      c.userDomainId ?? c.userDomainName ?? "",
+      c.username,
+      c.userId,
+      c.userDomainId ?? c.userDomainName,
       c.projectId ?? `${c.projectName ?? ""}@${c.projectDomainId ?? c.projectDomainName ?? ""}`,
-      c.region ?? "",
-      c.interface ?? "",
-    ].join("|");
+      c.region,
+      c.interface,
+    );
+  }
+
+  /** The clock token expiry and the /info cache are measured on (`retry.clock`, else the system's). */
+  get clock(): Clock {
+    return this.retry.clock ?? systemClock;
   }
 
   private hooks(): SessionHooks<SwiftToken> {
-    return { login: () => login(this.connection), logout: async () => undefined, lingerMs: TOKEN_LINGER_MS };
+    return {
+      login: () => login(this.connection, this.clock),
+      logout: async () => undefined,
+      lingerMs: TOKEN_LINGER_MS,
+      clock: this.clock,
+    };
   }
 
-  /** Runs `fn` with the shared token, re-issuing it once if Swift answers 401. */
+  /** Runs `fn` with the shared token, re-issuing it once if Swift answers 401 or it is about to expire. */
   withToken<T>(fn: (token: SwiftToken) => Promise<T>): Promise<T> {
     return withSession(
       this.sessionKey,
@@ -124,11 +142,15 @@ export class SwiftClient {
       async (token) => {
         if (token.expiresAt !== undefined) {
           const life = token.expiresAt - token.issuedAt;
-          if (Date.now() > token.expiresAt - Math.min(120_000, life / 4)) throw new TokenExpiring();
+          if (this.clock.now() > token.expiresAt - Math.min(120_000, life / 4)) {
+            throw new AuthError(`Swift token of ${token.storageUrl} due for renewal`, {
+              meta: { vendor: "swift", operation: "renewToken", vendorCode: TOKEN_DUE },
+            });
+          }
         }
         return fn(token);
       },
-      (err) => err instanceof TokenExpiring || rejectedBy401(err),
+      (err) => (isDrplaneError(err, "DRP_AUTH") && err.meta.vendorCode === TOKEN_DUE) || rejectedBy401(err),
     );
   }
 
@@ -144,31 +166,49 @@ export class SwiftClient {
    */
   request<T = unknown>(req: SwiftRequest): Promise<HttpResponse<T>> {
     return this.withToken((token) => {
-      const once = () => this.sendWith<T>(token, req);
-      return req.idempotent ? withRetry(once, { ...this.retry, signal: req.signal }) : once();
+      const { url, opts } = this.callOf(token, req);
+      return call<T>(this.endpoint(url), { ...opts, accept: req.accept });
     });
   }
 
-  private async sendWith<T>(token: SwiftToken, req: SwiftRequest): Promise<HttpResponse<T>> {
+  /**
+   * `request`'s streaming twin (core `callStream`): resolves once the headers of a 2xx answer
+   * arrive, with the body as a stream (read it to the end or destroy it). Same limiter, error
+   * mapping and retries (up to the headers) as `request`; an idle timeout instead of a total one.
+   */
+  requestStream(req: SwiftStreamRequest): Promise<StreamResponse> {
+    return this.withToken((token) => {
+      const { url, opts } = this.callOf(token, req);
+      return callStream(this.endpoint(url), { ...opts, idleTimeoutMs: req.idleTimeoutMs });
+    });
+  }
+
+  private callOf(
+    token: SwiftToken,
+    req: SwiftRequest | SwiftStreamRequest,
+  ): { url: string; opts: CallOptions } {
     const path = req.container === undefined ? "" : objectPath(req.container, req.object);
     const url = token.storageUrl + path;
-    const res = await send<T>(this.endpoint(url), {
-      method: req.method,
-      path: url,
-      query: req.query,
-      headers: { ...req.headers, "x-auth-token": token.token },
-      body: typeof req.body === "function" ? req.body() : req.body,
-      timeoutMs: req.timeoutMs,
-      signal: req.signal,
-      vendor: "swift",
-      operation: req.operation,
-    });
-    if (res.status >= 300 && !req.accept?.includes(res.status)) {
-      const target =
-        req.container === undefined ? "account" : `${req.container}${req.object ? `/${req.object}` : ""}`;
-      throw swiftHttpError(req.operation, res.status, res.body, res.text, res.headers, target);
-    }
-    return res;
+    const target =
+      req.container === undefined ? "account" : `${req.container}${req.object ? `/${req.object}` : ""}`;
+    return {
+      url,
+      opts: {
+        method: req.method,
+        path: url,
+        query: req.query,
+        headers: { ...req.headers, "x-auth-token": token.token },
+        body: req.body,
+        timeoutMs: req.timeoutMs,
+        signal: req.signal,
+        operation: req.operation,
+        target,
+        idempotent: req.idempotent,
+        errors: SWIFT_ERRORS,
+        errorFrom: 300,
+        retry: this.retry,
+      },
+    };
   }
 
   endpoint(url: string): HttpEndpoint {
@@ -184,9 +224,10 @@ export class SwiftClient {
     const storageUrl = await this.storageUrl();
     const infoUrl = infoUrlOf(storageUrl);
     const cached = state.info.get(infoUrl);
-    if (cached && Date.now() - cached.at < INFO_TTL_MS) return cached.info;
-    const info = fetchInfo(this, infoUrl);
-    state.info.set(infoUrl, { at: Date.now(), info });
+    if (cached && this.clock.now() - cached.at < INFO_TTL_MS) return cached.info;
+    // Shared by every later caller for 10 minutes: not bound to this caller's deadline.
+    const info = outsideScope(() => fetchInfo(this, infoUrl));
+    state.info.set(infoUrl, { at: this.clock.now(), info });
     info.catch(() => state.info.delete(infoUrl));
     return info;
   }
@@ -201,16 +242,14 @@ export function infoUrlOf(storageUrl: string): string {
 }
 
 async function fetchInfo(client: SwiftClient, infoUrl: string): Promise<SwiftInfo> {
-  const res = await withRetry(async () => {
-    const r = await send<Record<string, any>>(client.endpoint(infoUrl), {
-      method: "GET",
-      path: infoUrl,
-      vendor: "swift",
-      operation: "info",
-    });
-    if (r.status >= 400) throw swiftHttpError("info", r.status, r.body, r.text, r.headers);
-    return r;
-  }, client.retry);
+  const res = await call<Record<string, any>>(client.endpoint(infoUrl), {
+    method: "GET",
+    path: infoUrl,
+    operation: "info",
+    idempotent: true,
+    errors: SWIFT_ERRORS,
+    retry: client.retry,
+  });
   const body = (typeof res.body === "object" && res.body) || {};
   const swift = body.swift ?? {};
   const slo = body.slo;

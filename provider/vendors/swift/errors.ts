@@ -2,18 +2,11 @@
  * Swift and Keystone error responses → drplane errors. Swift answers errors with small HTML
  * or plain-text bodies ("<html><h1>Conflict</h1><p>…</p></html>", "Upload exceeds quota.",
  * "Invalid X-Storage-Policy 'x'"); Keystone with JSON {"error": {code, message, title}}.
- * Classes come from the status code; the body only adds the server's reason.
+ * Classes come from the status code (the core table with `SWIFT_ERRORS`' overrides); the body
+ * only adds the server's reason.
  */
-import {
-  AuthError,
-  ConflictError,
-  InputError,
-  NotFoundError,
-  TransientError,
-  VendorError,
-  type DrplaneError,
-  type ErrorMeta,
-} from "../../core/errors";
+import type { DrplaneError } from "../../core/errors";
+import { httpError, type VendorErrorTable } from "../../core/status";
 
 /** The server's reason in one line: Keystone's JSON message, or Swift's text with tags removed. */
 export function swiftReason(body: unknown, text: string): string {
@@ -30,14 +23,41 @@ export function swiftReason(body: unknown, text: string): string {
   return plain.slice(0, 300);
 }
 
-const REMEDIES: Record<number, string> = {
-  401: "the token was refused; check the credentials of the profile (a valid token is re-issued once automatically)",
-  403: "the user lacks a role on this project or an ACL on this container (Keystone: an operator role such as swiftoperator; tempauth: .admin)",
-  409: "the object is in a state that forbids the request (a container must be empty to be deleted; a storage policy cannot change)",
-  412: "a precondition header (If-Match / If-None-Match) did not hold",
-  413: "the request is too large: a container quota, max_file_size, or the SLO limits of /info (max_manifest_segments, max_manifest_size)",
-  422: "the body's MD5 did not match the ETag sent with it: the data changed or was corrupted in transit",
-  507: "the Swift cluster is out of space",
+/**
+ * Swift's and Keystone's entries of the core status table (core/status), the remedy per
+ * status, and the reader of their bodies (the reason only: the class comes from the status).
+ */
+export const SWIFT_ERRORS: VendorErrorTable = {
+  vendor: "swift",
+  label: "Swift",
+  overrides: {
+    411: { class: "input", reason: "Swift needs a Content-Length or chunked body; the request must change" },
+    412: {
+      class: "conflict",
+      reason:
+        "Swift's 412 answers our If-None-Match/If-Match: the object is not in the state the call assumed",
+    },
+    413: {
+      class: "input",
+      reason: "too large for a quota, max_file_size or the SLO limits: the input must change",
+    },
+    416: { class: "input", reason: "a Range outside the object: the request must change" },
+    498: {
+      class: "transient",
+      reason: "Swift's ratelimit middleware answers 498: come back later, like 429",
+    },
+    507: { class: "vendor", reason: "the cluster is out of space: retrying will not make room" },
+  },
+  remedies: {
+    401: "the token was refused; check the credentials of the profile (a valid token is re-issued once automatically)",
+    403: "the user lacks a role on this project or an ACL on this container (Keystone: an operator role such as swiftoperator; tempauth: .admin)",
+    409: "the object is in a state that forbids the request (a container must be empty to be deleted; a storage policy cannot change)",
+    412: "a precondition header (If-Match / If-None-Match) did not hold",
+    413: "the request is too large: a container quota, max_file_size, or the SLO limits of /info (max_manifest_segments, max_manifest_size)",
+    422: "the body's MD5 did not match the ETag sent with it: the data changed or was corrupted in transit",
+    507: "the Swift cluster is out of space",
+  },
+  read: (status, body, text) => ({ what: swiftReason(body, text) || `HTTP ${status}` }),
 };
 
 /** Maps an error response of a Swift or Keystone call to the matching drplane error. */
@@ -49,22 +69,7 @@ export function swiftHttpError(
   headers: Record<string, string>,
   target?: string,
 ): DrplaneError {
-  const reason = swiftReason(body, text) || `HTTP ${status}`;
-  const meta: ErrorMeta = { vendor: "swift", operation, httpStatus: status };
-  const remedy = REMEDIES[status];
-  if (remedy) meta.remedy = remedy;
-  const retryAfter = Number(headers["retry-after"]);
-  if (Number.isFinite(retryAfter) && retryAfter > 0) meta.retryAfterMs = retryAfter * 1000;
-  const message = `Swift ${operation}${target ? ` ${target}` : ""}: ${reason}`;
-  if (status === 401 || status === 403) return new AuthError(message, { meta });
-  if (status === 404) return new NotFoundError(message, { meta });
-  if (status === 409 || status === 412) return new ConflictError(message, { meta });
-  // 498 is Swift's ratelimit answer; 429 other proxies'; 5xx are transient except 507 (full).
-  if (status === 429 || status === 498 || (status >= 500 && status !== 507 && status !== 501))
-    return new TransientError(message, { meta });
-  if (status === 400 || status === 411 || status === 413 || status === 416)
-    return new InputError(message, { meta });
-  return new VendorError(message, { meta });
+  return httpError(SWIFT_ERRORS, operation, { status, body, text, headers }, { target });
 }
 
 /**

@@ -5,12 +5,10 @@
  * byte count and, for plain objects, the MD5.
  */
 import { stat } from "node:fs/promises";
+import { pipeline } from "node:stream/promises";
 import type { Writable } from "node:stream";
-import { request as undiciRequest } from "undici";
 import { NotFoundError, VendorError } from "../../core/errors";
-import { agentFor } from "../../core/http";
-import { swiftHttpError } from "./errors";
-import { isNotFound, metaFromHeaders, objectPath, sameMetadata, type SwiftClient } from "./client";
+import { isNotFound, metaFromHeaders, sameMetadata, type SwiftClient } from "./client";
 import { HashingStream, hashedRange, md5OfText } from "./hashing";
 
 /** The MIME type Swift and the seed use for directory marker objects. */
@@ -241,56 +239,47 @@ export interface DownloadResult {
 /**
  * Streams an object into `sink`. Swift may cut an SLO short when a segment is missing, so
  * the byte count is checked against Content-Length, and a plain object's MD5 against its
- * ETag. core/http buffers response bodies, so this one call goes to undici directly, with
- * core's pooled Agent.
+ * ETag. It goes through the client's streamed call (core `callStream`): the origin's limiter,
+ * the status table, retries up to the response headers, an idle timeout rather than a total
+ * one, and a connection lost mid-body as a TransientError.
  */
 export async function downloadObject(
   client: SwiftClient,
   container: string,
   name: string,
   sink: Writable,
+  opts: { idleTimeoutMs?: number } = {},
 ): Promise<DownloadResult> {
-  return client.withToken(async (token) => {
-    const url = token.storageUrl + objectPath(container, name);
-    const res = await undiciRequest(url, {
-      method: "GET",
-      headers: { "x-auth-token": token.token },
-      dispatcher: agentFor(new URL(url).origin, client.connection.tls),
-    });
-    if (res.statusCode >= 300) {
-      const text = await res.body.text();
-      const headers = Object.fromEntries(Object.entries(res.headers).map(([k, v]) => [k, String(v)]));
-      throw swiftHttpError("getObject", res.statusCode, undefined, text, headers, `${container}/${name}`);
-    }
-    const length = Number(res.headers["content-length"] ?? NaN);
-    const etag = unquote(String(res.headers.etag ?? ""));
-    const slo = /^true$/i.test(String(res.headers["x-static-large-object"] ?? ""));
-    const hasher = new HashingStream();
-    await new Promise<void>((resolve, reject) => {
-      res.body.on("error", reject);
-      hasher.on("error", reject);
-      sink.on("error", reject);
-      sink.on("finish", resolve);
-      res.body.pipe(hasher).pipe(sink);
-    });
-    const md5 = hasher.digest();
-    if (Number.isFinite(length) && hasher.bytes !== length) {
-      throw new VendorError(
-        `download of ${container}/${name} stopped after ${hasher.bytes} of ${length} bytes`,
-        {
-          meta: {
-            vendor: "swift",
-            operation: "getObject",
-            remedy: "an SLO segment may be missing; check the manifest",
-          },
-        },
-      );
-    }
-    if (!slo && etag && md5 !== etag) {
-      throw new VendorError(`download of ${container}/${name}: MD5 ${md5} does not match ETag ${etag}`, {
-        meta: { vendor: "swift", operation: "getObject" },
-      });
-    }
-    return { bytes: hasher.bytes, md5, etag, staticLargeObject: slo };
+  const res = await client.requestStream({
+    method: "GET",
+    container,
+    object: name,
+    operation: "getObject",
+    idempotent: true,
+    ...(opts.idleTimeoutMs !== undefined ? { idleTimeoutMs: opts.idleTimeoutMs } : {}),
   });
+  const length = Number(res.headers["content-length"] ?? NaN);
+  const etag = unquote(res.headers.etag ?? "");
+  const slo = /^true$/i.test(res.headers["x-static-large-object"] ?? "");
+  const hasher = new HashingStream();
+  await pipeline(res.body, hasher, sink);
+  const md5 = hasher.digest();
+  if (Number.isFinite(length) && hasher.bytes !== length) {
+    throw new VendorError(
+      `download of ${container}/${name} stopped after ${hasher.bytes} of ${length} bytes`,
+      {
+        meta: {
+          vendor: "swift",
+          operation: "getObject",
+          remedy: "an SLO segment may be missing; check the manifest",
+        },
+      },
+    );
+  }
+  if (!slo && etag && md5 !== etag) {
+    throw new VendorError(`download of ${container}/${name}: MD5 ${md5} does not match ETag ${etag}`, {
+      meta: { vendor: "swift", operation: "getObject" },
+    });
+  }
+  return { bytes: hasher.bytes, md5, etag, staticLargeObject: slo };
 }
