@@ -4,11 +4,9 @@
  * /v1/AUTH_test/<c>/<name>` serves `objects[name]` in two halves, holding the second half
  * while `hold` is set; `reset` sends half of its body and then drops the connection.
  */
-import { after } from "node:test";
-import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { createHash } from "node:crypto";
-import { closeAllAgents } from "../../provider/core/http";
+import { loopbackServer } from "./loopback";
 
 export interface FakeSwift {
   /** http://127.0.0.1:<port>, once it listens. */
@@ -37,7 +35,7 @@ export function fakeSwift(): FakeSwift {
     tokenTtlSeconds: 3600,
     objects: {},
   };
-  const server = http.createServer((req, res) => {
+  const { server, url } = loopbackServer((req, res) => {
     const port = (server.address() as AddressInfo).port;
     if (req.url === "/auth/v1.0") {
       logins++;
@@ -63,15 +61,6 @@ export function fakeSwift(): FakeSwift {
     if (name === "reset") return void setImmediate(() => req.socket.destroy());
     void (fake.hold ?? Promise.resolve()).then(() => res.end(data.subarray(half)));
   });
-  fake.url = new Promise<string>((resolve) =>
-    server.listen(0, "127.0.0.1", () =>
-      resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`),
-    ),
-  );
-  after(async () => {
-    await closeAllAgents();
-    server.closeAllConnections();
-    server.close();
-  });
+  fake.url = url;
   return fake;
 }
