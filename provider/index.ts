@@ -44,7 +44,7 @@ export {
   type SwiftContainerListing,
   type SwiftListedObject,
   type SwiftObjectInfo,
-} from "./resources/swift-data";
-export type { SwiftConnectionArgs } from "./resources/swift-types";
+} from "./data/swift";
+export type { SwiftConnectionArgs } from "./args/swift";
 export * as swift from "./vendors/swift";
 export * as errors from "./core/errors";

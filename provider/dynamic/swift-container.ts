@@ -6,29 +6,21 @@
  * segments its manifests reference.
  */
 import { z } from "zod";
-import { checkWith, containsUnknown } from "../core/schema";
+import { containsUnknown } from "../core/schema";
+import { sameMetadata } from "../vendors/swift/client";
 import {
+  ensureContainer,
   readContainer,
   removeContainer,
   RESERVED_CONTAINER_META,
-  ensureContainer,
   updateContainer,
   type ContainerSpec,
   type ContainerState,
 } from "../vendors/swift/containers";
-import { sameMetadata } from "../vendors/swift/client";
-import { inputsOf, omitKeys, progress, same, type Handler, type Props } from "./common";
-import {
-  assertSameAccount,
-  connectionChange,
-  containerNameSchema,
-  declaredCasing,
-  identityChanges,
-  metadataSchema,
-  swiftClient,
-  swiftConnectionSchema,
-  withInternal,
-} from "./swift-common";
+import { containerNameSchema, metadataSchema, swiftClient, swiftConnectionSchema } from "../inputs/swift";
+import { defineHandler, omitKeys, same, type Props } from "./kit";
+import { assertSameAccount, connectionChange, identityChanges } from "./swift-identity";
+import { declaredCasing, swiftUrl } from "./swift-live";
 
 export const KIND = "SwiftContainer";
 
@@ -60,7 +52,6 @@ function schema() {
     })
     .strict();
 }
-type Inputs = z.output<ReturnType<typeof schema>>;
 
 /** Output-only keys. Object counts are left out on purpose: they change with every upload, and
  * refresh would report them as drift (getSwiftContainer returns them). */
@@ -87,7 +78,7 @@ function outputs(inputs: Props, state: ContainerState, storageUrl: string, adopt
     storagePolicy: inputs.storagePolicy ?? state.storagePolicy,
     actualStoragePolicy: state.storagePolicy,
     storageUrl,
-    url: `${storageUrl}/${encodeURIComponent(state.name)}`,
+    url: swiftUrl(storageUrl, state.name),
     adopted,
   };
 }
@@ -105,13 +96,14 @@ function settings(p: Props): Props {
   };
 }
 
-export const swiftContainerHandler: Handler = {
-  async check(_olds, news) {
-    const { inputs, failures } = checkWith(schema(), news);
-    return { inputs: withInternal(inputs, news), failures };
-  },
+export const swiftContainerHandler = defineHandler({
+  kind: KIND,
+  schema,
+  // Swift calls carry their own per-request timeouts; there is no timeouts input.
+  defaultTimeoutMs: 0,
+  computed: COMPUTED,
 
-  async diff(_id, olds, news) {
+  diff(olds, news) {
     const { replaces, unknown } = identityChanges(olds, news, ["name"]);
     const policyUnknown = containsUnknown(news.storagePolicy);
     const oldPolicy = (olds.storagePolicy ?? "").toLowerCase();
@@ -136,13 +128,9 @@ export const swiftContainerHandler: Handler = {
     return { changes, replaces, deleteBeforeReplace: replaces.length > 0 && olds.name === news.name };
   },
 
-  async create(raw) {
-    const inputs = raw as Inputs & Props;
+  async create(inputs, ctx) {
     const client = swiftClient(inputs.connection);
-    const result = await ensureContainer(client, spec(inputs), {
-      adopt: inputs.adopt,
-      onProgress: progress(KIND, inputs),
-    });
+    const result = await ensureContainer(client, spec(inputs), { adopt: inputs.adopt, onProgress: ctx.say });
     return {
       id: inputs.name,
       outs: outputs(inputs, result.state, await client.storageUrl(), result.adopted),
@@ -151,37 +139,32 @@ export const swiftContainerHandler: Handler = {
 
   async read(id, props) {
     const client = swiftClient(props.connection);
-    const name = props.name ?? id;
-    const live = await readContainer(client, name);
-    if (!live) return {};
-    const old = omitKeys(inputsOf(props), COMPUTED);
-    const inputs: Props = {
-      ...omitKeys(old, ["readAcl", "writeAcl", "versioning", "quota"]),
-      metadata: declaredCasing(live.metadata, old.metadata),
+    const live = await readContainer(client, props.name ?? id);
+    if (!live) return undefined;
+    // Declared settings take their live values; an undeclared live ACL, versioning or quota
+    // shows in the outputs (and so in the diff: the next up removes it).
+    const declared: Props = {
+      ...omitKeys(props, ["readAcl", "writeAcl", "versioning", "quota"]),
+      metadata: declaredCasing(live.metadata, props.metadata),
       ...(live.readAcl !== undefined ? { readAcl: live.readAcl } : {}),
       ...(live.writeAcl !== undefined ? { writeAcl: live.writeAcl } : {}),
       ...(live.versioning ? { versioning: live.versioning } : {}),
       ...(live.quota ? { quota: live.quota } : {}),
     };
-    return {
-      id,
-      props: outputs(inputs, live, await client.storageUrl(), props.adopted ?? false),
-      inputs: withInternal(inputs, props),
-    };
+    return outputs(declared, live, await client.storageUrl(), props.adopted ?? false);
   },
 
   async update(_id, olds, news) {
-    const inputs = news as Inputs & Props;
-    const client = swiftClient(inputs.connection);
+    const client = swiftClient(news.connection);
     const storageUrl = await assertSameAccount(client, olds.storageUrl);
-    const state = await updateContainer(client, spec(inputs));
-    return { outs: outputs(inputs, state, storageUrl, olds.adopted ?? false) };
+    const state = await updateContainer(client, spec(news));
+    return outputs(news, state, storageUrl, olds.adopted ?? false);
   },
 
-  async delete(id, props) {
+  async delete(id, props, ctx) {
     await removeContainer(swiftClient(props.connection), props.name ?? id, {
       forceDestroy: props.forceDestroy ?? false,
-      onProgress: progress(KIND, props),
+      onProgress: ctx.say,
     });
   },
-};
+});

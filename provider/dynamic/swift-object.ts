@@ -6,37 +6,24 @@
  * Container, name and account replace; content type and metadata update with one POST.
  */
 import { z } from "zod";
-import { ConflictError } from "../core/errors";
-import { checkWith } from "../core/schema";
-import { sameMetadata, SWIFT_DEFAULT_LIMITS } from "../vendors/swift/client";
+import { SWIFT_DEFAULT_LIMITS } from "../vendors/swift/client";
 import { md5OfFile, md5OfText } from "../vendors/swift/hashing";
 import {
   deleteObject,
   DIRECTORY_CONTENT_TYPE,
-  postObject,
   putObject,
-  readObject,
-  sameObjectMeta,
   type ObjectContent,
-  type ObjectState,
 } from "../vendors/swift/objects";
-import { progress, type Handler, type Props } from "./common";
 import {
-  assertSameAccount,
   assetSchema,
-  connectionChange,
   containerNameSchema,
-  identityChanges,
-  liveObjectInputs,
+  contentTypeSchema,
   metadataSchema,
   objectNameSchema,
-  objectUrl,
-  resolveFile,
-  statInput,
-  swiftClient,
   swiftConnectionSchema,
-  withInternal,
-} from "./swift-common";
+} from "../inputs/swift";
+import type { Props } from "./kit";
+import { defineContentObject, resolveFile, statInput, type CheckFailure } from "./swift-content-object";
 
 export const KIND = "SwiftObject";
 
@@ -50,12 +37,7 @@ function schema() {
       file: z.string().min(1).optional(),
       source: assetSchema().optional(),
       directory: z.boolean().optional(),
-      contentType: z
-        .string()
-        .min(1)
-        .max(256)
-        .regex(/^[\x20-\x7e]+$/, "printable ASCII")
-        .optional(),
+      contentType: contentTypeSchema().optional(),
       metadata: metadataSchema().default({}),
       adopt: z.boolean().default(false),
     })
@@ -93,23 +75,22 @@ interface SourceFingerprint {
   mtimeMs?: number;
 }
 
-const COMPUTED = ["etag", "size", "lastModified", "storageUrl", "url", "adopted", "actualContentType"];
-
 /** Swift refuses single objects above max_file_size (5 GiB by default). */
 const MAX_SIZE = SWIFT_DEFAULT_LIMITS.maxFileSize;
 
 async function fingerprint(
   inputs: Inputs,
   olds: Props,
-): Promise<{ source?: SourceFingerprint; failure?: { property: string; reason: string } }> {
+): Promise<{ source: SourceFingerprint } | { failure: CheckFailure }> {
   if (inputs.directory) return { source: { kind: "directory", etag: md5OfText(""), size: 0 } };
   const text = inputs.content ?? inputs.source?.text;
   if (text !== undefined)
     return { source: { kind: "text", etag: md5OfText(text), size: Buffer.byteLength(text) } };
   const property = inputs.file !== undefined ? "file" : "source";
   const file = (inputs.file ?? inputs.source?.path)!;
-  const { stat, failure } = await statInput(file, property);
-  if (!stat) return { failure };
+  const found = await statInput(file, property);
+  if ("failure" in found) return found;
+  const { stat } = found;
   if (stat.size > MAX_SIZE) {
     return {
       failure: {
@@ -136,116 +117,26 @@ function contentTypeOf(inputs: Props): string | undefined {
   return inputs.contentType ?? (inputs.directory ? DIRECTORY_CONTENT_TYPE : undefined);
 }
 
-function outputs(inputs: Props, live: ObjectState, storageUrl: string, adopted: boolean): Props {
-  return {
-    ...inputs,
-    etag: live.etag,
-    size: live.size,
-    actualContentType: live.contentType,
-    lastModified: live.lastModified ?? null,
-    storageUrl,
-    url: objectUrl(storageUrl, inputs.container, inputs.name),
-    adopted,
-  };
-}
+export const swiftObjectHandler = defineContentObject({
+  kind: KIND,
+  schema,
+  computed: [],
+  fingerprint: (inputs, olds) => fingerprint(inputs as Inputs, olds),
+  contentType: contentTypeOf,
+  adoptsSameContent: true,
 
-async function upload(inputs: Props): Promise<{ live: ObjectState; storageUrl: string }> {
-  const client = swiftClient(inputs.connection);
-  await putObject(client, {
-    container: inputs.container,
-    name: inputs.name,
-    content: content(inputs),
-    contentType: contentTypeOf(inputs),
-    metadata: inputs.metadata,
-  });
-  const live = await readObject(client, inputs.container, inputs.name);
-  if (!live)
-    throw new ConflictError(`${inputs.container}/${inputs.name} vanished right after it was uploaded`);
-  return { live, storageUrl: await client.storageUrl() };
-}
-
-export const swiftObjectHandler: Handler = {
-  async check(olds, news) {
-    const { inputs, failures, hasUnknowns } = checkWith(schema(), news);
-    if (failures.length > 0 || hasUnknowns) return { inputs: withInternal(inputs, news), failures };
-    const fp = await fingerprint(inputs as Inputs, olds);
-    if (fp.failure) return { inputs: withInternal(inputs, news), failures: [fp.failure] };
-    return { inputs: withInternal(inputs, news, { __source: fp.source }), failures: [] };
+  async upload(client, inputs) {
+    await putObject(client, {
+      container: inputs.container,
+      name: inputs.name,
+      content: content(inputs),
+      contentType: contentTypeOf(inputs),
+      metadata: inputs.metadata,
+    });
+    return {};
   },
 
-  async diff(_id, olds, news) {
-    const { replaces, unknown } = identityChanges(olds, news, ["container", "name"]);
-    const conn = connectionChange(olds.connection, news.connection);
-    if (conn.replace) replaces.push("connection");
-    const wantType = contentTypeOf(news);
-    const changes =
-      replaces.length > 0 ||
-      unknown ||
-      conn.changed ||
-      news.__source?.etag === undefined ||
-      news.__source.etag !== olds.etag ||
-      (wantType !== undefined && wantType !== olds.actualContentType) ||
-      !sameMetadata(olds.metadata, news.metadata);
-    return { changes, replaces, deleteBeforeReplace: false };
+  async delete(client, props) {
+    await deleteObject(client, props.container, props.name);
   },
-
-  async create(raw) {
-    const inputs = raw as Inputs & Props;
-    const client = swiftClient(inputs.connection);
-    const id = `${inputs.container}/${inputs.name}`;
-    const existing = await readObject(client, inputs.container, inputs.name);
-    if (existing && existing.etag === inputs.__source?.etag) {
-      progress(KIND, inputs)(`${id} already holds this content; adopting it`);
-      if (!sameObjectMeta(existing, contentTypeOf(inputs), inputs.metadata))
-        await postObject(client, inputs.container, inputs.name, contentTypeOf(inputs), inputs.metadata);
-      const live = (await readObject(client, inputs.container, inputs.name)) ?? existing;
-      return { id, outs: outputs(inputs, live, await client.storageUrl(), true) };
-    }
-    if (existing && !inputs.adopt) {
-      throw new ConflictError(`object ${id} already exists with other content (ETag ${existing.etag})`, {
-        meta: {
-          vendor: "swift",
-          operation: "createObject",
-          property: "name",
-          remedy: "set adopt: true to overwrite and manage it, or choose another name",
-        },
-      });
-    }
-    const { live, storageUrl } = await upload(inputs);
-    return { id, outs: outputs(inputs, live, storageUrl, existing !== undefined) };
-  },
-
-  async read(id, props) {
-    const client = swiftClient(props.connection);
-    const live = await readObject(client, props.container, props.name);
-    if (!live) return {};
-    const inputs = liveObjectInputs(props, COMPUTED, live);
-    return {
-      id,
-      props: {
-        ...outputs(inputs, live, await client.storageUrl(), props.adopted ?? false),
-        __source: props.__source,
-      },
-      inputs: withInternal(inputs, props, props.__source ? { __source: props.__source } : {}),
-    };
-  },
-
-  async update(_id, olds, news) {
-    const inputs = news as Inputs & Props;
-    const client = swiftClient(inputs.connection);
-    const storageUrl = await assertSameAccount(client, olds.storageUrl);
-    const current = await readObject(client, inputs.container, inputs.name);
-    if (!current || current.etag !== inputs.__source?.etag) {
-      const { live } = await upload(inputs);
-      return { outs: outputs(inputs, live, storageUrl, olds.adopted ?? false) };
-    }
-    if (!sameObjectMeta(current, contentTypeOf(inputs), inputs.metadata))
-      await postObject(client, inputs.container, inputs.name, contentTypeOf(inputs), inputs.metadata);
-    const live = (await readObject(client, inputs.container, inputs.name)) ?? current;
-    return { outs: outputs(inputs, live, storageUrl, olds.adopted ?? false) };
-  },
-
-  async delete(_id, props) {
-    await deleteObject(swiftClient(props.connection), props.container, props.name);
-  },
-};
+});

@@ -1,6 +1,7 @@
+/** The `SwiftContainer` resource class (a shell: the handler is dynamic/swift-container.ts). */
 import * as pulumi from "@pulumi/pulumi";
 import { makeShell } from "./shell";
-import type { SwiftConnectionArgs } from "./swift-types";
+import type { SwiftConnectionArgs } from "../args/swift";
 
 const provider = makeShell("SwiftContainer");
 

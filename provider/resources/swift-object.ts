@@ -1,6 +1,7 @@
+/** The `SwiftObject` resource class (a shell: the handler is dynamic/swift-object.ts). */
 import * as pulumi from "@pulumi/pulumi";
 import { makeShell } from "./shell";
-import type { SwiftConnectionArgs } from "./swift-types";
+import type { SwiftConnectionArgs } from "../args/swift";
 
 const provider = makeShell("SwiftObject");
 

@@ -1,6 +1,7 @@
+/** The `SloObject` resource class (a shell: the handler is dynamic/swift-slo-object.ts). */
 import * as pulumi from "@pulumi/pulumi";
 import { makeShell } from "./shell";
-import type { SwiftConnectionArgs } from "./swift-types";
+import type { SwiftConnectionArgs } from "../args/swift";
 
 const provider = makeShell("SloObject");
 

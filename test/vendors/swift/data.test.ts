@@ -11,11 +11,7 @@ import { closeAllAgents } from "../../../provider/core/http";
 import { ensureContainer } from "../../../provider/vendors/swift/containers";
 import { DIRECTORY_CONTENT_TYPE, putObject } from "../../../provider/vendors/swift/objects";
 import { uploadSlo } from "../../../provider/vendors/swift/slo";
-import {
-  getSwiftContainer,
-  getSwiftContainerOutput,
-  getSwiftObject,
-} from "../../../provider/resources/swift-data";
+import { getSwiftContainer, getSwiftContainerOutput, getSwiftObject } from "../../../provider/data/swift";
 import {
   AUTH_MODES,
   cleanupContainers,

@@ -1,5 +1,5 @@
 /**
- * Data functions: read a container (settings and listing) or an object's metadata, e.g. for
+ * Swift data functions: read a container (settings and listing) or an object's metadata, e.g. for
  * GitOps checks ("is the nightly backup there, and is it recent?"). They run in the program
  * process (dynamic providers have no invoke), with the same connection inputs and credential
  * rules as the resources: the password comes from stack config `drplane:credentials` or
@@ -13,14 +13,9 @@ import { checkWith } from "../core/schema";
 import { listObjects } from "../vendors/swift/bulk";
 import { manifestSegments, readContainer } from "../vendors/swift/containers";
 import { readObject } from "../vendors/swift/objects";
-import {
-  containerNameSchema,
-  objectNameSchema,
-  swiftClient,
-  swiftConnectionSchema,
-} from "../dynamic/swift-common";
-import type { SwiftConnectionArgs } from "./swift-types";
-import { keptAlive } from "../data/kept-alive";
+import { containerNameSchema, objectNameSchema, swiftClient, swiftConnectionSchema } from "../inputs/swift";
+import type { SwiftConnectionArgs } from "../args/swift";
+import { keptAlive } from "./kept-alive";
 
 export interface GetSwiftContainerArgs {
   connection: SwiftConnectionArgs;

@@ -1,3 +1,5 @@
+/** The public argument types of the Swift resources and data functions (pulumi.Input shapes). */
+
 /**
  * Where a Swift account is and who we are there. Never a password: it comes from stack
  * config `drplane:credentials.<profile>.password` or DRPLANE_<PROFILE>_PASSWORD.
