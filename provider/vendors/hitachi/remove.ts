@@ -5,7 +5,7 @@
  */
 import { isDrplaneError } from "../../core/errors";
 import type { HitachiClient, HitachiSession } from "./client";
-import type { HitachiJob } from "./jobs";
+import { waitForHitachiJob, type HitachiJob } from "./jobs";
 import { deleteRemoteStorageRequest, findRegistration } from "./remote-storage";
 
 export interface RemoveSpec {
@@ -59,11 +59,15 @@ export async function removeRemoteStorage(spec: RemoveSpec): Promise<{ alreadyGo
       }
       const job = pending;
       try {
-        await spec.local.waitForJob(session, job, {
+        await waitForHitachiJob(job, {
           what: `delete remote storage ${remoteId}`,
+          read: async () => {
+            if (remoteSession) await spec.remote.keepAlive(remoteSession, say);
+            return spec.local.getJob(session, job.jobId);
+          },
           timeoutMs: Math.max(0, deadline - clock.now()),
-          ...(remoteSession ? { beforePoll: () => spec.remote.keepAlive(remoteSession, say) } : {}),
-          onState: (state, ms) => say(`job ${job.jobId}: ${state} after ${Math.round(ms / 1000)} s`),
+          clock,
+          onProgress: spec.onProgress,
         });
       } catch (err) {
         // Logging the remote session out now would fail the job still running on the array.
