@@ -104,14 +104,16 @@ export interface PairingResult {
   vrgUuid?: string;
 }
 
-async function waitForPairing(spec: PairingSpec, what: string): Promise<PairingRecord> {
+/** Waits until the pairing is normal; `live`, when given, is a snapshot already read. */
+async function waitForPairing(spec: PairingSpec, what: string, live?: PairingRecord): Promise<PairingRecord> {
   const r = await poll<PairingRecord>({
     what,
     describe: () => getPairing(spec.client),
+    first: live ? { snapshot: live } : undefined,
     classify: (rec) => classifyPairing(rec, spec),
     timeoutMs: spec.timeoutMs,
     clock: spec.client.clock,
-    onState: (state, ms) => spec.onProgress?.(`${what}: ${state} after ${Math.round(ms / 1000)} s`),
+    onProgress: spec.onProgress,
     meta: { vendor: "vrg", operation: "getPairing" },
   });
   return r.snapshot;
@@ -140,13 +142,9 @@ export async function ensurePairing(spec: PairingSpec): Promise<PairingResult> {
       },
     );
   }
-  let adopted = false;
-  if (
-    live.status === PAIRING.normal ||
-    live.status === PAIRING.pairing ||
-    live.status === PAIRING.linkBroken
-  ) {
-    adopted = true;
+  const adopted =
+    live.status === PAIRING.normal || live.status === PAIRING.pairing || live.status === PAIRING.linkBroken;
+  if (adopted) {
     spec.onProgress?.(`already paired with ${where} (${pairingState(live.status).name}); adopting it`);
   } else {
     if (live.status === PAIRING.failed)
@@ -154,7 +152,8 @@ export async function ensurePairing(spec: PairingSpec): Promise<PairingResult> {
     await postPairing(client, peer);
     spec.onProgress?.(`pairing with ${where} requested`);
   }
-  const record = await waitForPairing(spec, `pairing with ${where}`);
+  // An adopted pairing is judged on the snapshot just read; after a POST, the VRG is read again.
+  const record = await waitForPairing(spec, `pairing with ${where}`, adopted ? live : undefined);
   return { record, adopted, vrgUuid };
 }
 
@@ -180,9 +179,8 @@ export async function removePairing(spec: RemovePairingSpec): Promise<{ alreadyG
   }
   await deletePairingRequest(client);
   spec.onProgress?.(`unpairing from ${spec.peerIp}:${spec.peerPort} requested`);
-  const what = `unpairing from ${spec.peerIp}:${spec.peerPort}`;
   await poll<PairingRecord>({
-    what,
+    what: `unpairing from ${spec.peerIp}:${spec.peerPort}`,
     describe: () => getPairing(client),
     classify: (rec) =>
       isPaired(rec)
@@ -190,7 +188,7 @@ export async function removePairing(spec: RemovePairingSpec): Promise<{ alreadyG
         : { status: "success" },
     timeoutMs: spec.timeoutMs,
     clock: client.clock,
-    onState: (state, ms) => spec.onProgress?.(`${what}: ${state} after ${Math.round(ms / 1000)} s`),
+    onProgress: spec.onProgress,
     meta: { vendor: "vrg", operation: "deletePairing" },
   });
   return { alreadyGone: false };

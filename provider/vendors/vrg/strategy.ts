@@ -5,7 +5,7 @@
  * script) uses: look before setting, wait by querying as the seed requires, and report each
  * volume's state with its meaning.
  */
-import { ConflictError, isDrplaneError, JobFailedError, NotFoundError } from "../../core/errors";
+import { ConflictError, isDrplaneError, NotFoundError } from "../../core/errors";
 import { poll, type PollVerdict } from "../../core/poll";
 import { createOnce } from "../../core/retry";
 import type { VrgClient } from "./client";
@@ -198,47 +198,28 @@ export interface StrategyResult {
   set: boolean;
 }
 
-/** Waits until the strategy is in place (see classifyStrategy). */
+/**
+ * Waits until the strategy is in place (see classifyStrategy). `live`, when given, is a
+ * snapshot already read (it is judged first instead of reading the VRG again).
+ */
 export async function waitForStrategy(
   client: VrgClient,
   strategy: StrategySpec,
   timeoutMs: number,
   onProgress?: (message: string) => void,
+  live?: StrategyRecord,
 ): Promise<StrategyRecord> {
-  const what = `${strategy.role === "dr" ? "DR-side" : "production-side"} strategy of VM ${strategy.vmUuid}`;
-  const first = await readStrategy(client, strategy.vmUuid, { fresh: true });
-  const verdict = classifyStrategy(first, strategy);
-  if (verdict.status === "success" && first) return first;
-  if (verdict.status === "failure")
-    throw failure(what, verdict.message, verdict.meta?.vendorDetail, verdict.state, verdict.meta?.remedy);
   const r = await poll<StrategyRecord | undefined>({
-    what,
+    what: `${strategy.role === "dr" ? "DR-side" : "production-side"} strategy of VM ${strategy.vmUuid}`,
     describe: () => readStrategy(client, strategy.vmUuid, { fresh: true }),
+    first: live ? { snapshot: live } : undefined,
     classify: (rec) => classifyStrategy(rec, strategy),
     timeoutMs,
     clock: client.clock,
-    onState: (state, ms) => onProgress?.(`${what}: ${state} after ${Math.round(ms / 1000)} s`),
+    onProgress,
     meta: { vendor: "vrg", operation: "queryVmStrategy" },
   });
   return r.snapshot as StrategyRecord;
-}
-
-function failure(
-  what: string,
-  message: string,
-  detail: Record<string, string> | undefined,
-  state: string,
-  remedy?: string,
-): JobFailedError {
-  return new JobFailedError(`${what} failed: ${message}`, {
-    meta: {
-      vendor: "vrg",
-      operation: "queryVmStrategy",
-      lastState: state,
-      ...(detail ? { vendorDetail: detail } : {}),
-      ...(remedy ? { remedy } : {}),
-    },
-  });
 }
 
 /**
@@ -301,7 +282,14 @@ export async function ensureStrategy(spec: StrategyFlowSpec): Promise<StrategyRe
       `VM ${strategy.vmUuid}: ${strategy.role} strategy set; waiting for ${strategy.volumes.length} volume(s)`,
     );
   }
-  const record = await waitForStrategy(client, strategy, spec.timeoutMs, spec.onProgress);
+  // Nothing set: the snapshot just read is judged first. After a POST, the VRG is read again.
+  const record = await waitForStrategy(
+    client,
+    strategy,
+    spec.timeoutMs,
+    spec.onProgress,
+    set ? undefined : live,
+  );
   return { record, adopted: !set, set };
 }
 
@@ -349,8 +337,7 @@ export async function removeStrategy(spec: RemoveStrategySpec): Promise<RemoveSt
       classify: (rec) => classifyDeletion(rec, force, earlierFailures),
       timeoutMs: spec.timeoutMs,
       clock: client.clock,
-      onState: (state, ms) =>
-        spec.onProgress?.(`VM ${vmUuid}: deletion ${state} after ${Math.round(ms / 1000)} s`),
+      onProgress: spec.onProgress,
       meta: { vendor: "vrg", operation: force ? "forceDeleteVmStrategy" : "deleteVmStrategy" },
     });
     return {
