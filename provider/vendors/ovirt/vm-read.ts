@@ -1,0 +1,109 @@
+/**
+ * Reading VMs: `readVm` (the VM with its pending next-run configuration, NICs, disks, CD-ROM and
+ * guest IPs; undefined on 404) and `findVmByName` (exact, case-sensitive, optionally within a
+ * cluster: `search=name="…"` with `case_sensitive=true`, then an exact compare, reference §1.14).
+ */
+import { systemClock } from "../../core/clock";
+import type { OvirtClient } from "./client";
+import { list, obj, ref, str, type Wire } from "./codec";
+import { guestIpsOf } from "./dialect";
+import { readCdrom } from "./cdrom";
+import { listVmDisks, templateDiskNames } from "./disks";
+import { listNics } from "./nics";
+import { getVmWire } from "./power";
+import { resolveCluster, searchByName } from "./resolve";
+import type { VmOp, VmRecord } from "./vm-types";
+import { readVmCore, VM_FIELDS, type VmField } from "./vm-wire";
+
+/** An operation context for reads (nothing is written, so its Correlation-Id is never sent). */
+export async function readOp(client: OvirtClient, correlationId = "", timeoutMs = 5 * 60_000): Promise<VmOp> {
+  const clock = client.clock ?? systemClock;
+  return { client, adapter: await client.adapter(), correlationId, deadline: clock.now() + timeoutMs };
+}
+
+/** The VM fields whose pending (next-run) value differs from the running configuration. */
+export function pendingFields(record: Pick<VmRecord, "nextRun"> & Partial<VmRecord>): VmField[] {
+  const next = record.nextRun;
+  if (!next) return [];
+  return VM_FIELDS.filter(
+    (f) =>
+      f !== "initialization" &&
+      next[f] !== undefined &&
+      JSON.stringify(next[f]) !== JSON.stringify(record[f]),
+  );
+}
+
+async function guestIps(op: VmOp, vm: Wire, status: string): Promise<string[]> {
+  if (!op.adapter.ipsFromReportedDevices) return guestIpsOf(vm);
+  if (status !== "up") return [];
+  const body = await op.client.getOrUndefined(`/vms/${str(vm.id)}/reporteddevices`, "listReportedDevices");
+  return guestIpsOf(vm, list(body, "reported_device"));
+}
+
+/** The whole VM as the engine holds it, from an already read VM object. */
+export async function recordOf(op: VmOp, vm: Wire): Promise<VmRecord> {
+  const core = readVmCore(vm);
+  const id = core.id;
+  let nextRun: VmRecord["nextRun"];
+  if (core.nextRunConfigurationExists) {
+    const shaped = op.adapter.nextRun(`/vms/${id}`);
+    const pending = obj(await op.client.getOrUndefined(shaped.path, "getVmNextRun", shaped.query));
+    if (pending) {
+      const {
+        id: _id,
+        name: _name,
+        status: _status,
+        nextRunConfigurationExists: _n,
+        ...fields
+      } = readVmCore(pending);
+      nextRun = fields;
+    }
+  }
+  const templateNames = await templateDiskNames(op, core.template);
+  const [nics, disks, cd, ips, cluster] = await Promise.all([
+    listNics(op, id),
+    listVmDisks(op, id, templateNames),
+    readCdrom(op, id),
+    guestIps(op, vm, core.status),
+    op.client.getOrUndefined(`/clusters/${core.cluster}`, "getCluster"),
+  ]);
+  const clusterName = str(obj(cluster)?.name);
+  return {
+    ...core,
+    ...(clusterName ? { clusterName } : {}),
+    nics,
+    disks,
+    ...(cd?.iso ? { cdromIso: cd.iso } : {}),
+    ...(nextRun ? { nextRun } : {}),
+    ips,
+  };
+}
+
+/** The VM, or undefined when the engine answers 404. */
+export async function readVm(client: OvirtClient, id: string): Promise<VmRecord | undefined> {
+  const op = await readOp(client);
+  const vm = await getVmWire(op, id);
+  return vm ? recordOf(op, vm) : undefined;
+}
+
+/** The id of the VM named exactly `name` (in the cluster with id `clusterId`, when given). */
+export async function findVmId(
+  client: OvirtClient,
+  name: string,
+  clusterId?: string,
+): Promise<string | undefined> {
+  const found = await searchByName(client, "vms", "vm", name);
+  const match = found.find((vm) => clusterId === undefined || ref(vm.cluster).id === clusterId);
+  return str(match?.id);
+}
+
+/** The VM named exactly (case-sensitive) `name`, within `cluster` (name or id) when given. */
+export async function findVmByName(
+  client: OvirtClient,
+  name: string,
+  cluster?: string,
+): Promise<VmRecord | undefined> {
+  const clusterId = cluster ? (await resolveCluster(client, cluster)).id : undefined;
+  const id = await findVmId(client, name, clusterId);
+  return id ? readVm(client, id) : undefined;
+}
