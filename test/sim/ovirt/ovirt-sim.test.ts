@@ -93,6 +93,7 @@ describe("oVirt sim, v4 (ovirt-4.4)", () => {
     const v3 = await v4("", { headers: { version: "3" } });
     assert.equal(v3.status, 400);
     assert.equal(v3.body, undefined);
+    assert.equal((await call(engine, `${API}/v3/vms`, { token })).status, 400, "v3 is gone from 4.4");
     assert.equal((await call(engine, "/api", { token })).status, 404);
   });
 

@@ -200,8 +200,12 @@ export class OvirtRouter {
   /** Prefix, then `Version` header, then the mode's default (reference §1.1, §2). */
   private dialectOf(prefix: string, req: SimRequest): Dialect {
     const info = this.state.info;
-    if (!info.prefixes.includes(prefix)) throw new SimHttpError(404);
     const fromPrefix = VERSION_PREFIX.exec(prefix)?.[1];
+    if (!info.prefixes.includes(prefix)) {
+      // a 4.x engine reads /v3 and /v4 itself (unsupported → bare 400); other prefixes do not exist
+      if (fromPrefix && info.version.major >= 4) throw new SimHttpError(400);
+      throw new SimHttpError(404);
+    }
     const header = req.headers["version"]?.trim();
     const wanted = fromPrefix ?? header;
     if (wanted === undefined || wanted === "") return info.defaultDialect;
