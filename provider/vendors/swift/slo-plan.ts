@@ -6,11 +6,11 @@
  * plan; uploadSlo plans again against the cluster's /info with that record as the explicit
  * choice, which then only validates it.
  *
- * Defaults (bench/slo, docs/vendors/swift.md "Performance"): a segment PUT costs Swift one
- * object (file, metadata, container update) and the client one MD5 pass, so segments are
- * large (a quarter of the object, 16..128 MiB) and few run at once (2, or 4 once an object has
- * 16 segments or more): enough to overlap our MD5 with Swift's without the 4×10 MiB default
- * of earlier versions, which was slower than one PUT by half.
+ * Defaults (bench/slo, docs/vendors/swift.md "Performance"): every segment costs Swift one
+ * object (file, metadata, container update), so segments are large: a quarter of the object,
+ * 16..64 MiB (larger ones measured no faster and make a retried or resumed segment costlier);
+ * and 2 are in flight, which overlaps our MD5 with Swift's work; 4 (the earlier default, with
+ * 10 MiB segments) measured slower on every size, since client and Swift share the CPU.
  */
 import { InputError } from "../../core/errors";
 import type { SwiftInfo } from "./client";
@@ -19,13 +19,11 @@ const MIB = 1024 * 1024;
 
 /** The default segment size lies in this range (before the cluster's limits are applied). */
 export const DEFAULT_MIN_SEGMENT_SIZE = 16 * MIB;
-export const DEFAULT_MAX_SEGMENT_SIZE = 128 * MIB;
+export const DEFAULT_MAX_SEGMENT_SIZE = 64 * MIB;
 /** An object is cut into about this many segments by default, within the range above. */
 export const DEFAULT_SEGMENTS_PER_OBJECT = 4;
-/** Segment PUTs in flight by default; a larger count once there are many segments to overlap. */
+/** Segment PUTs in flight by default (a larger cluster may want more: the `concurrency` input). */
 export const DEFAULT_SLO_CONCURRENCY = 2;
-export const MANY_SEGMENTS = 16;
-export const DEFAULT_SLO_CONCURRENCY_MANY = 4;
 
 /** The limits of /info that decide a plan (SWIFT_DEFAULT_LIMITS carries a stock Swift's). */
 export type SloLimits = Pick<SwiftInfo, "minSegmentSize" | "maxManifestSegments" | "maxFileSize">;
@@ -82,9 +80,7 @@ export function planSlo(request: SloPlanRequest, limits: SloLimits, where = "the
       },
     );
   }
-  const concurrency =
-    request.concurrency ??
-    (segmentCount >= MANY_SEGMENTS ? DEFAULT_SLO_CONCURRENCY_MANY : DEFAULT_SLO_CONCURRENCY);
+  const concurrency = request.concurrency ?? DEFAULT_SLO_CONCURRENCY;
   return { segmentSize, concurrency: Math.max(1, Math.min(concurrency, segmentCount)), segmentCount };
 }
 
@@ -97,7 +93,7 @@ function fits(size: number, segmentSize: number, limits: SloLimits): boolean {
 }
 
 /**
- * A quarter of the object in whole MiB, within 16..128 MiB; larger when the cluster's
+ * A quarter of the object in whole MiB, within 16..64 MiB; larger when the cluster's
  * max_manifest_segments needs it, never below its min_segment_size nor above max_file_size.
  */
 function defaultSegmentSize(size: number, limits: SloLimits): number {

@@ -100,10 +100,13 @@ export async function uploadSlo(client: SwiftClient, spec: SloUploadSpec): Promi
   const plan = planSlo({ size, segmentSize: spec.segmentSize, concurrency: spec.concurrency }, info, where);
   const known = spec.segmentMd5s?.length === plan.segmentCount ? spec.segmentMd5s : undefined;
   const segments = new FileSegments(spec.file, size, plan.segmentSize, plan.segmentCount, known);
-  await ensureSegmentContainer(client, spec.container, spec.segmentContainer);
   const base = segmentBase(spec.container, spec.name, spec.segmentContainer);
-  const live = await liveObject(client, spec.container, spec.name, spec.segmentContainer, base);
-  const { versions } = await storedVersions(client, spec.segmentContainer, base);
+  // Independent reads, at once: a missing segment container lists as empty while it is created.
+  const [, live, { versions }] = await Promise.all([
+    ensureSegmentContainer(client, spec.container, spec.segmentContainer),
+    liveObject(client, spec.container, spec.name, spec.segmentContainer, base),
+    storedVersions(client, spec.segmentContainer, base),
+  ]);
   const same = versions.filter(
     (v) => v.mtimeMs === mtimeMs && v.size === size && v.segmentSize === plan.segmentSize,
   );

@@ -24,17 +24,17 @@ type Row = [
 ];
 
 const rows: Row[] = [
-  // Defaults: a quarter of the object within 16..128 MiB; 2 in flight, 4 from 16 segments.
+  // Defaults: a quarter of the object within 16..64 MiB; 2 in flight (never more than segments).
   ["1 byte", { size: 1 }, stock, 16 * MIB, 1, 1],
   ["10 MiB", { size: 10 * MIB }, stock, 16 * MIB, 1, 1],
   ["64 MiB", { size: 64 * MIB }, stock, 16 * MIB, 2, 4],
   ["100 MiB + 1 byte", { size: 100 * MIB + 1 }, stock, 26 * MIB, 2, 4],
   ["256 MiB", { size: 256 * MIB }, stock, 64 * MIB, 2, 4],
-  ["1 GiB", { size: GIB }, stock, 128 * MIB, 2, 8],
-  ["10 GiB", { size: 10 * GIB }, stock, 128 * MIB, 4, 80],
-  ["200 GiB: segments grow to stay within 1000", { size: 200 * GIB }, stock, 205 * MIB, 4, 1000],
+  ["1 GiB", { size: GIB }, stock, 64 * MIB, 2, 16],
+  ["10 GiB", { size: 10 * GIB }, stock, 64 * MIB, 2, 160],
+  ["200 GiB: segments grow to stay within 1000", { size: 200 * GIB }, stock, 205 * MIB, 2, 1000],
   // The cluster's /info.
-  ["1 GiB, max_manifest_segments 100", { size: GIB }, info({ maxManifestSegments: 100 }), 128 * MIB, 2, 8],
+  ["1 GiB, max_manifest_segments 10", { size: GIB }, info({ maxManifestSegments: 10 }), 103 * MIB, 2, 10],
   ["10 GiB, max_manifest_segments 10", { size: 10 * GIB }, info({ maxManifestSegments: 10 }), GIB, 2, 10],
   [
     "64 MiB, min_segment_size 256 MiB",
@@ -44,9 +44,9 @@ const rows: Row[] = [
     1,
     1,
   ],
-  ["1 GiB, max_file_size 32 MiB", { size: GIB }, info({ maxFileSize: 32 * MIB }), 32 * MIB, 4, 32],
+  ["1 GiB, max_file_size 32 MiB", { size: GIB }, info({ maxFileSize: 32 * MIB }), 32 * MIB, 2, 32],
   // Explicit inputs win (concurrency never exceeds the segment count).
-  ["64 MiB, segmentSize 1 MiB", { size: 64 * MIB, segmentSize: MIB }, stock, MIB, 4, 64],
+  ["64 MiB, segmentSize 1 MiB", { size: 64 * MIB, segmentSize: MIB }, stock, MIB, 2, 64],
   ["256 MiB, concurrency 3", { size: 256 * MIB, concurrency: 3 }, stock, 64 * MIB, 3, 4],
   ["256 MiB, concurrency 8", { size: 256 * MIB, concurrency: 8 }, stock, 64 * MIB, 4, 4],
   ["3 MiB + 100 B, segmentSize 1 MiB", { size: 3 * MIB + 100, segmentSize: MIB }, stock, MIB, 2, 4],
@@ -59,23 +59,23 @@ const rows: Row[] = [
     6,
   ],
   // The segment size an object already has is kept while it fits; an explicit one wins over it.
-  ["1 GiB, previous 10 MiB", { size: GIB, previousSegmentSize: 10 * MIB }, stock, 10 * MIB, 4, 103],
+  ["1 GiB, previous 10 MiB", { size: GIB, previousSegmentSize: 10 * MIB }, stock, 10 * MIB, 2, 103],
   [
-    "1 GiB, previous 10 MiB, explicit 64 MiB",
-    { size: GIB, previousSegmentSize: 10 * MIB, segmentSize: 64 * MIB },
+    "1 GiB, previous 10 MiB, explicit 32 MiB",
+    { size: GIB, previousSegmentSize: 10 * MIB, segmentSize: 32 * MIB },
     stock,
-    64 * MIB,
-    4,
-    16,
+    32 * MIB,
+    2,
+    32,
   ],
   ["2000 B, previous 1 B (too many segments)", { size: 2000, previousSegmentSize: 1 }, stock, 16 * MIB, 1, 1],
   [
     "1 GiB, previous 10 MiB below min_segment_size",
     { size: GIB, previousSegmentSize: 10 * MIB },
     info({ minSegmentSize: 32 * MIB }),
-    128 * MIB,
+    64 * MIB,
     2,
-    8,
+    16,
   ],
 ];
 
