@@ -48,8 +48,11 @@ export const ovirtRefSchema = z
   .max(255, "at most 255 characters")
   .refine((s) => s.trim() === s, "no leading or trailing spaces");
 
-/** The client for a connection input. */
-export function ovirtClient(conn: OvirtConnectionInput | Props): OvirtClient {
+/** The client for a connection input (`options`: e.g. `lingerMs: 0` for data functions). */
+export function ovirtClient(
+  conn: OvirtConnectionInput | Props,
+  options: Partial<OvirtConnection> = {},
+): OvirtClient {
   const connection: OvirtConnection = {
     endpoint: conn.endpoint,
     profile: conn.profile,
@@ -57,6 +60,7 @@ export function ovirtClient(conn: OvirtConnectionInput | Props): OvirtClient {
     tls: { caBundle: conn.caBundle, insecure: conn.insecure },
     apiVersion: conn.apiVersion,
     apiPath: conn.apiPath,
+    ...options,
   };
   return new OvirtClient(connection);
 }
