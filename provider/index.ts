@@ -48,3 +48,13 @@ export {
 export type { SwiftConnectionArgs } from "./args/swift";
 export * as swift from "./vendors/swift";
 export * as errors from "./core/errors";
+export { Vm } from "./resources/ovirt-vm";
+export type {
+  VmArgs,
+  VmNicArgs,
+  VmDiskArgs,
+  VmInitializationArgs,
+  BootDevice as VmBootDevice,
+} from "./args/ovirt-vm";
+export type { OvirtConnectionArgs } from "./args/ovirt";
+export * as ovirt from "./vendors/ovirt";

@@ -17,6 +17,7 @@ import { vmDrStrategyHandler, KIND as VM_DR_STRATEGY } from "./vrg-strategy";
 import { swiftContainerHandler, KIND as SWIFT_CONTAINER } from "./swift-container";
 import { swiftObjectHandler, KIND as SWIFT_OBJECT } from "./swift-object";
 import { sloObjectHandler, KIND as SLO_OBJECT } from "./swift-slo-object";
+import { vmHandler, KIND as VM } from "./ovirt-vm";
 
 /** Bump on an incompatible change of `dispatch`'s contract; old shells keep calling v1. */
 export const HANDLER_API_VERSION = 1;
@@ -29,6 +30,7 @@ export const handlers: Readonly<Record<string, Handler>> = {
   [SWIFT_CONTAINER]: swiftContainerHandler,
   [SWIFT_OBJECT]: swiftObjectHandler,
   [SLO_OBJECT]: sloObjectHandler,
+  [VM]: vmHandler,
 };
 
 export type Method = keyof Handler;
