@@ -24,28 +24,20 @@
 import type { Clock } from "../../../provider/core/clock";
 import { VrgFabric } from "./fabric";
 import type { KeyStyle } from "./keys";
-import { VrgSim, type VrgSimOptions, type VrgVmSpec } from "./vrg";
+import type { VrgVmSpec } from "./models";
+import type { VrgSimOptions } from "./modes";
+import { VrgSim } from "./vrg";
 
-export {
-  VrgSim,
-  VOL_STATUS,
-  VOL_TYPES,
-  PAIR_STATUS,
-  DR_STATUS,
-  DEL_FLAG,
-  sha256Hex,
-  DEFAULT_VRG_USER,
-  DEFAULT_VRG_PASSWORD,
-} from "./vrg";
+export { VrgSim } from "./vrg";
+export { VOL_STATUS, VOL_TYPES, PAIR_STATUS, DR_STATUS, DEL_FLAG } from "./models";
+export { sha256Hex, DEFAULT_VRG_USER, DEFAULT_VRG_PASSWORD } from "./login";
+export type { VrgSimOptions, VrgRole, VrgNetworkOptions } from "./modes";
 export type {
-  VrgSimOptions,
-  VrgRole,
   VrgVmSpec,
   VrgVolumeConfig,
   VrgStrategyConfig,
   VrgStrategyView,
   VrgStatusInfo,
-  VrgNetworkOptions,
   VrgCounters,
   PairingView,
   DrExtParams,
@@ -54,7 +46,7 @@ export type {
   PairStatus,
   DrStatus,
   DelFlag,
-} from "./vrg";
+} from "./models";
 export { BASE_PATH } from "./paths";
 export { VrgFabric, normalizeAddress } from "./fabric";
 export { VRG_ERRORS, VRG_ERRORS_BY_CODE, VrgApiError, vrgErrorBody } from "./errors";

@@ -1,5 +1,6 @@
 /**
- * HTTP mapping of the VRG `/vrgservice` interface (seed 001 §3) onto a VrgSim.
+ * HTTP mapping of the VRG `/vrgservice` interface (seed 001 §3) onto a VrgSim's API objects
+ * (session, trapinfo, system, vrgmap, vmstrategy).
  * Every handler settles due state first, so answers are exactly "as of clock.now()".
  * Answers: 200 with a JSON body (or none where the seed says "无响应正文"); errors are
  * `{errorCode, errorDes}` with the code's HTTP status (400 for every seed code).
@@ -30,55 +31,57 @@ export function installVrgRoutes(server: SimServer, vrg: VrgSim): void {
     vrg.readBody(req.body, req.bodyError, vrg.options.vrgmapKeyStyle ?? vrg.keyStyle);
 
   // §3.1.1 version list and login entry (no token).
-  route("GET", "/versions", false, () => ({ body: vrg.versions() }));
+  route("GET", "/versions", false, () => ({ body: vrg.session.versions() }));
 
   // §3.1.2 login: X-Auth-User, X-Auth-Key = sha256(password) hex; token in the X-Auth-Token header.
   route("POST", "/session", false, (req) => {
-    const token = vrg.login(req.headers["x-auth-user"], req.headers["x-auth-key"]);
-    return { body: vrg.loginBody(), headers: { "X-Auth-Token": token.token } };
+    const token = vrg.session.login(req.headers["x-auth-user"], req.headers["x-auth-key"]);
+    return { body: vrg.session.loginBody(), headers: { "X-Auth-Token": token.token } };
   });
 
   // §3.1.3 logout.
   route("DELETE", "/session", true, (_req, token) => {
-    vrg.logout(token!);
+    vrg.session.logout(token!);
     return {};
   });
 
   // §3.2 / §3.3 alarm (trap) server.
   route("POST", "/trapinfo", true, (req) => {
-    vrg.setTrap(body(req));
+    vrg.trapinfo.set(body(req));
     return {};
   });
-  route("GET", "/trapinfo", true, () => ({ body: vrg.getTrap() }));
+  route("GET", "/trapinfo", true, () => ({ body: vrg.trapinfo.get() }));
 
   // §3.4 VRG status, §3.5 networks, §3.6 VM DR status.
-  route("GET", "/vrgstatus", true, () => ({ body: vrg.statusBody() }));
-  route("GET", "/netinfos", true, () => ({ body: vrg.netInfosBody() }));
-  route("GET", "/vmdrstatus/:vmUuid", true, (req) => ({ body: vrg.vmDrStatus(req.params["vmUuid"]!) }));
+  route("GET", "/vrgstatus", true, () => ({ body: vrg.system.statusBody() }));
+  route("GET", "/netinfos", true, () => ({ body: vrg.system.netInfosBody() }));
+  route("GET", "/vmdrstatus/:vmUuid", true, (req) => ({
+    body: vrg.vmstrategy.vmDrStatus(req.params["vmUuid"]!),
+  }));
 
   // §3.7 pairing.
   route("POST", "/vrgmap", true, (req) => {
-    vrg.addPairing(vrgmapBody(req));
+    vrg.vrgmap.add(vrgmapBody(req));
     return {};
   });
   route("DELETE", "/vrgmap", true, () => {
-    vrg.deletePairing();
+    vrg.vrgmap.remove();
     return {};
   });
-  route("GET", "/vrgmap", true, () => ({ body: vrg.pairingBody() }));
+  route("GET", "/vrgmap", true, () => ({ body: vrg.vrgmap.body() }));
 
   // §3.8 DR strategies. Deletion is a POST on the VM's URI (§3.8.4).
   route("POST", "/vmstrategy", true, (req) => {
-    vrg.setStrategy(body(req));
+    vrg.vmstrategy.set(body(req));
     return {};
   });
-  route("GET", "/vmstrategy", true, (req) => ({ body: vrg.queryStrategies(req.query) }));
+  route("GET", "/vmstrategy", true, (req) => ({ body: vrg.vmstrategy.query(req.query) }));
   route("POST", "/vmstrategy/:vmUuid", true, (req) => ({
-    body: vrg.deleteStrategy(req.params["vmUuid"]!, body(req)),
+    body: vrg.vmstrategy.delete(req.params["vmUuid"]!, body(req)),
   }));
 
   // §3.9 management network change.
-  route("POST", "/modmngnet", true, (req) => ({ body: vrg.changeManagementNet(body(req)) }));
+  route("POST", "/modmngnet", true, (req) => ({ body: vrg.system.changeManagementNet(body(req)) }));
 }
 
 function answer(vrg: VrgSim, req: SimRequest, auth: boolean, handler: Handler): SimResponse {
