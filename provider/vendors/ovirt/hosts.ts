@@ -127,7 +127,7 @@ export async function approveHost(opts: {
       timeoutMs: opts.timeoutMs,
       clock: client.clock,
       onProgress: say,
-      meta: { vendor: "ovirt", operation: "approveHost", vendorDetail: { correlationId } },
+      meta: { vendor: "ovirt", operation: "approveHost" },
     });
     host = r.snapshot!;
   } catch (err) {

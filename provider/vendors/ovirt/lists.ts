@@ -80,7 +80,12 @@ export async function findByNameOrId(
     );
     if (byId) return byId;
   }
-  return (await findAllByName(client, collection, nameOrId))[0];
+  const byName = (await findAllByName(client, collection, nameOrId))[0];
+  if (byName || !isId(nameOrId)) return byName;
+  // An engine (or a proxy) without the entity's own GET: the listing still holds it.
+  return (await getList(client, `/${collection}`, COLLECTIONS[collection], `list${collection}`)).find(
+    (item) => str(item.id) === nameOrId,
+  );
 }
 
 /** Like findByNameOrId, but a missing object is a NotFoundError naming it and what declared it. */

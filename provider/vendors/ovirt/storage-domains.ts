@@ -210,7 +210,7 @@ async function waitFor(
       timeoutMs,
       clock: client.clock,
       onProgress,
-      meta: { vendor: "ovirt", operation: what, vendorDetail: { correlationId } },
+      meta: { vendor: "ovirt", operation: what },
     });
     return r.snapshot;
   } catch (err) {
