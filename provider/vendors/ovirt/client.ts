@@ -303,8 +303,9 @@ export class OvirtClient {
       try {
         root = await this.readRoot("v3", base);
       } catch (err) {
-        if (isDrplaneError(err, "DRP_NOT_FOUND")) {
-          tried.push(`GET ${base} (Version: 3): 404`);
+        if (isDrplaneError(err, "DRP_NOT_FOUND") || isDrplaneError(err, "DRP_INPUT")) {
+          // 404: nothing there; 400: an engine that serves no v3 (oVirt 4.4+ refuses `Version: 3`).
+          tried.push(`GET ${base} (Version: 3): ${err.meta.httpStatus ?? "?"}`);
           continue;
         }
         throw err;
@@ -333,7 +334,12 @@ export class OvirtClient {
         `apiVersion "v3" was asked for, but engine ${v.text} has no v3 API (removed in oVirt 4.4); use apiVersion "v4" or "auto"`,
       );
     }
-    throw this.disagreement(tried, "no oVirt / RHEV API answered at any of the paths tried");
+    throw this.disagreement(
+      tried,
+      auto
+        ? "no oVirt / RHEV API answered at any of the paths tried"
+        : 'apiVersion "v3" was asked for, but no v3 API answered (oVirt 4.4 and later have none); use apiVersion "v4" or "auto"',
+    );
   }
 
   private disagreement(tried: string[], what: string): VendorError {

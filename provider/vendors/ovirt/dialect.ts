@@ -5,7 +5,7 @@
  * the disk bodies, disk detach (v4 DELETE of the attachment, which keeps the disk; v3 DELETE with
  * `{"detach":"true"}`, without which the disk is destroyed), VM delete options (v4 query, v3
  * body), CD `?current=true` vs the matrix `;current`, pending-configuration reads and writes
- * (`?next_run=true` vs `;next_run`, UNCONFIRMED for v3) and guest IPs (`reporteddevices` vs
+ * (`?next_run=true` vs the matrix `;next_run=true`, UNCONFIRMED for v3) and guest IPs (`reporteddevices` vs
  * `guest_info`). Readers accept both shapes in both dialects; writers send the dialect's own.
  */
 import { at, list, nested, obj, str, toWire, type Wire } from "./codec";
@@ -177,7 +177,7 @@ const V3: DialectAdapter = {
       : {}),
   }),
   cdrom: (vmId, cdromId, current) => ({ path: `/vms/${vmId}/cdroms/${cdromId}${current ? ";current" : ""}` }),
-  nextRun: (path) => ({ path: `${path};next_run` }),
+  nextRun: (path) => ({ path: `${path};next_run=true` }),
   ipsFromReportedDevices: false,
 };
 

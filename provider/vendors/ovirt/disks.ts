@@ -18,11 +18,28 @@ function diskPath(op: VmOp, vmId: string, diskId: string): string {
   return op.adapter.dialect === "v4" ? `/disks/${diskId}` : `/vms/${vmId}/disks/${diskId}`;
 }
 
-function diskRecord(
-  disk: Wire,
-  attachment: Wire | undefined,
-  templateNames: ReadonlySet<string>,
-): DiskRecord {
+/**
+ * How to recognise the disks a VM got from its template: a disk named like one of the template's
+ * disks (engines that keep the template disk's alias), or, on a VM based on a template other than
+ * Blank, a disk named "<vm>_Disk<n>" (engines that name the copies after the VM; UNCONFIRMED which
+ * engine versions do which, so both are accepted; such a disk is adopted, never detached).
+ */
+export interface TemplateDisks {
+  names: ReadonlySet<string>;
+  /** Set when the VM is based on a template other than Blank. */
+  vmName?: string;
+}
+
+export const NO_TEMPLATE_DISKS: TemplateDisks = { names: new Set() };
+
+function isTemplateDisk(name: string, t: TemplateDisks): boolean {
+  if (t.names.has(name)) return true;
+  if (!t.vmName) return false;
+  const prefix = `${t.vmName}_Disk`;
+  return name.startsWith(prefix) && /^\d+$/.test(name.slice(prefix.length));
+}
+
+function diskRecord(disk: Wire, attachment: Wire | undefined, templateDisks: TemplateDisks): DiskRecord {
   const name = str(disk.name) ?? str(disk.alias) ?? "";
   const storageDomain = nested(disk, "storage_domains", "storage_domain")[0];
   const iface = str(attachment?.interface) ?? str(disk.interface);
@@ -40,13 +57,22 @@ function diskRecord(
     ...(iface ? { interface: iface } : {}),
     ...(bootable !== undefined ? { bootable } : {}),
     status: statusOf(disk) ?? "unknown",
-    ...(templateNames.has(name) ? { fromTemplate: true } : {}),
+    ...(isTemplateDisk(name, templateDisks) ? { fromTemplate: true } : {}),
   };
 }
 
-/** The names of a template's disks (none for Blank). A VM's disk of the same name came from it. */
-export async function templateDiskNames(op: VmOp, templateId: string | undefined): Promise<Set<string>> {
-  if (!templateId || templateId === ZERO_ID) return new Set();
+/** How to recognise the template's disks on a VM named `vmName` (nothing for Blank). */
+export async function templateDisksOf(
+  op: VmOp,
+  templateId: string | undefined,
+  vmName: string,
+): Promise<TemplateDisks> {
+  if (!templateId || templateId === ZERO_ID) return NO_TEMPLATE_DISKS;
+  return { names: await templateDiskNames(op, templateId), vmName };
+}
+
+/** The names of a template's disks (an engine without the listing answers 404: none). */
+async function templateDiskNames(op: VmOp, templateId: string): Promise<Set<string>> {
   const path =
     op.adapter.dialect === "v4"
       ? `/templates/${templateId}/diskattachments`
@@ -68,7 +94,7 @@ export async function templateDiskNames(op: VmOp, templateId: string | undefined
 export async function listVmDisks(
   op: VmOp,
   vmId: string,
-  templateNames: ReadonlySet<string> = new Set(),
+  templateDisks: TemplateDisks = NO_TEMPLATE_DISKS,
 ): Promise<DiskRecord[]> {
   const body = await op.client.getOrUndefined(op.adapter.disksPath(vmId), "listVmDisks");
   const out: DiskRecord[] = [];
@@ -77,7 +103,7 @@ export async function listVmDisks(
     if (!str(disk.name) && !str(disk.alias) && str(disk.id)) {
       full = obj(await op.client.getOrUndefined(`/disks/${str(disk.id)}`, "getDisk")) ?? disk;
     }
-    out.push(diskRecord(full, attachment, templateNames));
+    out.push(diskRecord(full, attachment, templateDisks));
   }
   return out;
 }

@@ -8,7 +8,7 @@ import type { OvirtClient } from "./client";
 import { list, obj, ref, str, type Wire } from "./codec";
 import { guestIpsOf } from "./dialect";
 import { readCdrom } from "./cdrom";
-import { listVmDisks, templateDiskNames } from "./disks";
+import { listVmDisks, templateDisksOf } from "./disks";
 import { listNics } from "./nics";
 import { getVmWire } from "./power";
 import { resolveCluster, searchByName } from "./resolve";
@@ -59,10 +59,10 @@ export async function recordOf(op: VmOp, vm: Wire): Promise<VmRecord> {
       nextRun = fields;
     }
   }
-  const templateNames = await templateDiskNames(op, core.template);
+  const templateDisks = await templateDisksOf(op, core.template, core.name);
   const [nics, disks, cd, ips, cluster] = await Promise.all([
     listNics(op, id),
-    listVmDisks(op, id, templateNames),
+    listVmDisks(op, id, templateDisks),
     readCdrom(op, id),
     guestIps(op, vm, core.status),
     op.client.getOrUndefined(`/clusters/${core.cluster}`, "getCluster"),

@@ -16,7 +16,7 @@ import { createOnce } from "../../core/retry";
 import { newCorrelationId, type OvirtClient } from "./client";
 import { isId, obj, str } from "./codec";
 import { setCdrom } from "./cdrom";
-import { listVmDisks, reconcileDisks, templateDiskNames } from "./disks";
+import { listVmDisks, reconcileDisks, templateDisksOf } from "./disks";
 import { listNics, reconcileNics } from "./nics";
 import { DEFAULT_SHUTDOWN_GRACE_MS, getVmWire, isRunning, startVm, stopVm, waitUnlocked } from "./power";
 import { resolveCluster } from "./resolve";
@@ -137,7 +137,7 @@ async function converge(
     sentForNextRun = next;
   }
   // NICs, disks and the CD: NICs and disks only when declared (undefined = not managed).
-  const templateNames = await templateDiskNames(op, live.template);
+  const templateDisks = await templateDisksOf(op, live.template, live.name);
   if (spec.nics) {
     await reconcileNics(op, {
       vm: { id, name: spec.name, running },
@@ -150,7 +150,7 @@ async function converge(
     await reconcileDisks(op, {
       vm: { id, name: spec.name },
       disks: spec.disks,
-      current: await listVmDisks(op, id, templateNames),
+      current: await listVmDisks(op, id, templateDisks),
       previous: o.previous?.disks,
       detachOnlyDisks: o.detachOnlyDisks,
     });
