@@ -50,15 +50,31 @@ function initializationOf(vm: unknown): VmRecord["initialization"] {
   return Object.keys(out).length ? out : undefined;
 }
 
+/** Statuses only a VM that has booted can be in. */
+const BOOTED = new Set([
+  "up",
+  "powering_up",
+  "powering_down",
+  "reboot_in_progress",
+  "migrating",
+  "paused",
+  "suspended",
+  "saving_state",
+  "restoring_state",
+  "not_responding",
+]);
+
 /**
  * Whether the VM has booted once (the engine applies a persisted initialization only before
- * that). Read from `is_initialized`/`initialized` when the engine shows it; else a VM that has a
- * `start_time` has run (UNCONFIRMED: the v4 model does not document is_initialized).
+ * that). Read from `is_initialized`/`initialized` when the engine shows it; else a VM with a
+ * `start_time`/`stop_time`, or in a status only a booted VM can be in, has booted; else unknown
+ * (UNCONFIRMED: the v4 model documents no is_initialized; start_time is its Vm's start date).
  */
 function initializedOf(vm: Wire): boolean | undefined {
   const flag = bool(vm.is_initialized) ?? bool(vm.initialized);
   if (flag !== undefined) return flag;
-  return vm.start_time !== undefined ? true : undefined;
+  if (vm.start_time !== undefined || vm.stop_time !== undefined) return true;
+  return BOOTED.has(statusOf(vm) ?? "") ? true : undefined;
 }
 
 /** The record's own fields from the engine's VM object (either dialect). */

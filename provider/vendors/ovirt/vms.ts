@@ -31,7 +31,11 @@ export { findVmByName, readVm } from "./vm-read";
 export const INITIALIZATION_PENDING = "initialization (applies at first boot only)";
 /** Memory is hot-plugged in multiples of this (the engine's default HotPlugMemoryFactor?: 256 MiB). */
 export const HOTPLUG_MEMORY_STEP_MIB = 256;
-/** Fields the engine changes on a running VM without a restart (UNCONFIRMED beyond description). */
+/**
+ * Fields sent to a running VM without next_run (UNCONFIRMED beyond description). The engine may
+ * still keep one of them for the next run (an initialization, on some readings): the pending
+ * configuration read back says so, and `pending` lists it.
+ */
 const LIVE_FIELDS: ReadonlySet<VmField> = new Set([
   "description",
   "deleteProtected",
@@ -72,7 +76,11 @@ export function splitHotCold(
       hot = grow > 0 && grow % HOTPLUG_MEMORY_STEP_MIB === 0 && (max === undefined || spec.memoryMiB <= max);
     }
     if (f === "cpu" && spec.cpu) {
-      hot = spec.cpu.cores === live.cpu.cores && spec.cpu.threads === live.cpu.threads;
+      // CPU hot-plug adds sockets; removing them or changing cores/threads waits for the next run.
+      hot =
+        spec.cpu.sockets > live.cpu.sockets &&
+        spec.cpu.cores === live.cpu.cores &&
+        spec.cpu.threads === live.cpu.threads;
     }
     (hot ? now : next).push(f);
   }
@@ -126,7 +134,9 @@ async function converge(
   const target = live.nextRun ? ({ ...live, ...live.nextRun } as VmRecord) : live;
   const changed = changedFields(spec, target, o.previous);
   const pending: string[] = [];
-  if (changed.includes("initialization") && live.isInitialized) pending.push(INITIALIZATION_PENDING);
+  // Unknown (an engine that shows no sign of a first boot) counts as booted: never silently ignored.
+  if (changed.includes("initialization") && live.isInitialized !== false)
+    pending.push(INITIALIZATION_PENDING);
   let sentForNextRun: VmField[] = [];
   if (!running) {
     await putVm(op, id, spec, changed, false);
