@@ -20,17 +20,21 @@ export interface OvirtConnectionArgs extends ConnectionArgs {
 /** An NFS storage domain (seed 2.10, 2.11), attached to a data center and active (2.12, 2.13). */
 export interface StorageDomainArgs {
   connection: pulumi.Input<OvirtConnectionArgs>;
-  /** The domain's name; adopted when a domain of exactly this name exists. Changing it replaces. */
+  /** The domain's name; adopted when a domain of exactly this name exists. Changing it renames in place. */
   name: pulumi.Input<string>;
   /** "data" (VM disks) or "iso" (installation media). Changing it replaces. */
   type: pulumi.Input<"data" | "iso">;
   /** The host (name or id) that creates and, on delete, removes the domain. Updates in place (no engine call). */
   host: pulumi.Input<string>;
-  /** The NFS server's address, e.g. 192.0.43.10. Changing it replaces. */
+  /**
+   * The NFS server's address, e.g. 192.0.43.10. Changing it (or path, type, nfsVersion) replaces;
+   * a replace that keeps the export needs formatOnDelete: the engine refuses a new domain on an
+   * export that still holds the old one.
+   */
   address: pulumi.Input<string>;
   /** The exported path, e.g. /storage/data. Changing it replaces. */
   path: pulumi.Input<string>;
-  /** The data center (name or id) it is attached to. Changing it replaces. */
+  /** The data center (name or id) it is attached to. Changing it moves the domain (maintenance, detach, attach, activate). */
   dataCenter: pulumi.Input<string>;
   /** NFS version: "auto" (default), "v3" or "v4". Changing it replaces. */
   nfsVersion?: pulumi.Input<"auto" | "v3" | "v4">;

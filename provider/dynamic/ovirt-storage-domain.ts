@@ -1,13 +1,14 @@
 /**
  * Handler for `StorageDomain` (oVirt 4.x / RHEV 3.6): an NFS data or ISO domain, created on a
- * host, attached to a data center and activated (seed 002 §2.10–2.13). Name, type, NFS
- * address/path/version and data center replace (delete first: the engine refuses a second
- * domain on the same name or export); host, formatOnDelete, adopt and timeouts update in place
- * without an engine call (they only steer create and delete), as does a domain that went to
- * maintenance or was detached: update runs the same idempotent flow and brings it back active.
+ * host, attached to a data center and activated (seed 002 §2.10–2.13). Type and the NFS
+ * address/path/version replace (another domain; delete first: the engine refuses a second
+ * domain on the same name or export). Name updates in place (PUT), data center updates in place
+ * (maintenance → detach → attach → activate); host, formatOnDelete, adopt and timeouts update
+ * without an engine call (they steer create and delete). A domain that a refresh found in
+ * maintenance or detached is a change: update runs the same idempotent flow and brings it back
+ * active.
  */
 import { z } from "zod";
-import { NotFoundError } from "../core/errors";
 import { timeoutsSchema } from "../inputs/common";
 import { ovirtClient, ovirtConnectionSchema, ovirtNameSchema, ovirtRefSchema } from "../inputs/ovirt";
 import {
@@ -52,8 +53,8 @@ function schema() {
 }
 
 const COMPUTED = ["status", "dataCenterId", "availableGiB", "usedGiB", "adopted"];
-/** Fields that create a different domain (the engine keeps name and export unique). */
-const REPLACES = ["name", "type", "address", "path", "nfsVersion", "dataCenter"];
+/** Fields that make it a different domain. */
+const REPLACES = ["type", "address", "path", "nfsVersion"];
 
 function specOf(inputs: Props): StorageDomainSpec {
   return {
@@ -132,20 +133,7 @@ export const ovirtStorageDomainHandler = defineHandler({
 
   async update(id, olds, news, ctx) {
     const client = ovirtClient(news.connection);
-    if (!(await readStorageDomain(client, id))) {
-      throw new NotFoundError(
-        `oVirt: storage domain ${news.name} (${id}) no longer exists on ${client.origin}`,
-        {
-          meta: {
-            vendor: "ovirt",
-            operation: "updateStorageDomain",
-            remedy:
-              "run `pulumi refresh` (it drops the domain from the stack), then `pulumi up` to create it again",
-          },
-        },
-      );
-    }
-    // The same idempotent flow, held to this domain: re-attaches and re-activates it.
+    // The same idempotent flow, held to this domain: renames, moves, re-attaches, re-activates.
     const r = await ensureStorageDomain({
       client,
       spec: specOf(news),

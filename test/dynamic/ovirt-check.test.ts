@@ -140,7 +140,7 @@ function checked(handler: Handler, news: Props): Promise<Props> {
   });
 }
 
-test("StorageDomain diff: export, name, type and data center replace (delete first); host, format, adopt and timeouts update; credentials are no diff", async () => {
+test("StorageDomain diff: type and the NFS export replace (delete first); name, data center, host, format, adopt and timeouts update; credentials are no diff", async () => {
   const olds = {
     ...(await checked(ovirtStorageDomainHandler, domain())),
     status: "active",
@@ -149,11 +149,9 @@ test("StorageDomain diff: export, name, type and data center replace (delete fir
   const diff = async (extra: Props) =>
     ovirtStorageDomainHandler.diff("id", olds, await checked(ovirtStorageDomainHandler, domain(extra)));
   for (const [field, value] of [
-    ["name", "data9"],
     ["type", "iso"],
     ["address", "192.0.43.11"],
     ["path", "/storage/other"],
-    ["dataCenter", "Other"],
     ["nfsVersion", "v4"],
   ] as const) {
     const d = await diff({ [field]: value });
@@ -161,6 +159,8 @@ test("StorageDomain diff: export, name, type and data center replace (delete fir
   }
   assert.deepEqual((await diff({ nfsVersion: "auto" })).changes, false, "auto is the default");
   for (const extra of [
+    { name: "data9" },
+    { dataCenter: "Other" },
     { host: "Pacific" },
     { formatOnDelete: true },
     { adopt: false },

@@ -4,7 +4,9 @@
  * awaited on core/poll. A domain of exactly the declared name is adopted (nothing is created
  * twice), a conflicting one is refused naming the fields. Remove = maintenance (deactivate) →
  * detach → DELETE with the host (and `format`, off by default), each awaited until the engine
- * shows it done. Reads see a domain that went to maintenance or was detached: an attached
+ * shows it done. An update holds the flow to the domain's id: a renamed domain gets its
+ * declared name back (PUT), one declared in another data center is moved (maintenance →
+ * detach → attach → activate). Reads see a domain that went to maintenance or was detached: an attached
  * domain's status is the one its data center shows. Both dialects; knows nothing about Pulumi.
  */
 import { systemClock } from "../../core/clock";
@@ -229,7 +231,11 @@ export async function ensureStorageDomain(opts: {
   onProgress?: (message: string) => void;
   /** Take over a matching domain of this name (default true); false makes it a conflict. */
   adopt?: boolean;
-  /** Only this domain may be adopted (an update of a domain we hold); another is a conflict. */
+  /**
+   * The domain this resource holds (an update): it is read by id, renamed to the declared name
+   * when its name differs, and moved (maintenance → detach) when it is attached to another
+   * data center; a missing one is a NotFoundError.
+   */
   expectId?: string;
   /**
    * Called once the domain is ours (created, or accepted for adoption), before attach and
@@ -245,12 +251,12 @@ export async function ensureStorageDomain(opts: {
   const dcId = str(dc.id) ?? "";
   const dcName = str(dc.name) ?? spec.dataCenter;
 
-  let record = await findStorageDomainByName(client, spec.name);
+  let record = opts.expectId
+    ? await heldDomain(client, opts.expectId, spec, say, correlationId)
+    : await findStorageDomainByName(client, spec.name);
   let adopted = false;
   if (record) {
     const diffs = storageDomainDifferences(record, spec);
-    if (opts.expectId && record.id !== opts.expectId)
-      diffs.push(`its id is ${record.id}, not ${opts.expectId} (the domain this resource holds)`);
     if (opts.adopt === false || diffs.length > 0) {
       throw new ConflictError(
         `oVirt: a storage domain named "${spec.name}" already exists (id ${record.id}, ${record.status})` +
@@ -315,6 +321,10 @@ export async function ensureStorageDomain(opts: {
   }
 
   const id = record.id;
+  if (record.dataCenter && record.dataCenter !== dcId && opts.expectId) {
+    say?.(`moving ${spec.name} out of its data center ${record.dataCenter}`);
+    record = await leaveDataCenter(client, record, left, say, correlationId);
+  }
   if (record.dataCenter && record.dataCenter !== dcId) {
     throw new ConflictError(
       `oVirt: storage domain ${spec.name} is attached to another data center (${record.dataCenter}), not ${dcName}`,
@@ -408,35 +418,15 @@ export async function removeStorageDomain(opts: {
   if (!rec) return { alreadyGone: true };
 
   if (rec.dataCenter) {
-    const dcId = rec.dataCenter;
-    if (SETTLING.has(rec.status))
-      rec = await waitFor(client, id, "settle", settled, left(), say, correlationId);
-    if (rec?.dataCenter && rec.status !== "maintenance") {
-      say?.(`putting ${rec.name} into maintenance`);
-      await action(
-        client,
-        id,
-        `/datacenters/${dcId}/storagedomains/${id}/deactivate`,
-        "deactivateStorageDomain",
-        correlationId,
-        ["preparing_for_maintenance", "maintenance"],
-      );
-      rec = await waitFor(client, id, "maintenance", classifyMaintenance, left(), say, correlationId);
-    }
-    if (rec?.dataCenter) {
-      say?.(`detaching ${rec.name} from its data center`);
-      await client.request({
-        method: "DELETE",
-        path: `/datacenters/${dcId}/storagedomains/${id}`,
-        operation: "detachStorageDomain",
-        idempotent: true,
-        accept: [404],
-        correlationId,
-      });
-      rec = await waitFor(client, id, "detach", classifyDetached, left(), say, correlationId);
+    try {
+      rec = await leaveDataCenter(client, rec, left, say, correlationId);
+    } catch (err) {
+      // Removed by someone else while we were taking it out of its data center.
+      if (isDrplaneError(err, "DRP_NOT_FOUND") && !(await readStorageDomain(client, id)))
+        return { alreadyGone: false };
+      throw err;
     }
   }
-  if (!rec) return { alreadyGone: false };
 
   const host = await requireByNameOrId(client, "hosts", opts.host, "host");
   const hostName = str(host.name) ?? opts.host;
@@ -470,6 +460,81 @@ function recordOfCreated(created: StorageDomainRecord | Wire, spec: StorageDomai
     address: spec.address,
     path: spec.path,
   };
+}
+
+/** Maintenance (deactivate) → detach, each waited for; undefined when the domain went away meanwhile. */
+async function leaveDataCenter(
+  client: OvirtClient,
+  start: StorageDomainRecord,
+  left: () => number,
+  say: ((m: string) => void) | undefined,
+  correlationId: string,
+): Promise<StorageDomainRecord> {
+  const id = start.id;
+  const dcId = start.dataCenter!;
+  let rec: StorageDomainRecord | undefined = start;
+  if (SETTLING.has(rec.status))
+    rec = await waitFor(client, id, "settle", settled, left(), say, correlationId);
+  if (rec?.dataCenter && rec.status !== "maintenance") {
+    say?.(`putting ${rec.name} into maintenance`);
+    await action(
+      client,
+      id,
+      `/datacenters/${dcId}/storagedomains/${id}/deactivate`,
+      "deactivateStorageDomain",
+      correlationId,
+      ["preparing_for_maintenance", "maintenance"],
+    );
+    rec = await waitFor(client, id, "maintenance", classifyMaintenance, left(), say, correlationId);
+  }
+  if (rec?.dataCenter) {
+    say?.(`detaching ${rec.name} from its data center`);
+    await client.request({
+      method: "DELETE",
+      path: `/datacenters/${dcId}/storagedomains/${id}`,
+      operation: "detachStorageDomain",
+      idempotent: true,
+      accept: [404],
+      correlationId,
+    });
+    rec = await waitFor(client, id, "detach", classifyDetached, left(), say, correlationId);
+  }
+  if (!rec) throw goneError(start.name, id);
+  return rec;
+}
+
+/** The domain a resource holds, by id; renamed (PUT name) when the engine's name differs from the declared one. */
+async function heldDomain(
+  client: OvirtClient,
+  id: string,
+  spec: StorageDomainSpec,
+  say: ((m: string) => void) | undefined,
+  correlationId: string,
+): Promise<StorageDomainRecord> {
+  const rec = await readStorageDomain(client, id);
+  if (!rec) throw goneError(spec.name, id);
+  if (rec.name === spec.name) return rec;
+  say?.(`renaming storage domain ${rec.name} to ${spec.name}`);
+  await client.request({
+    method: "PUT",
+    path: `/storagedomains/${id}`,
+    body: { name: spec.name },
+    operation: "updateStorageDomain",
+    idempotent: true,
+    correlationId,
+  });
+  return (await readStorageDomain(client, id)) ?? { ...rec, name: spec.name };
+}
+
+function goneError(name: string, id: string): NotFoundError {
+  return new NotFoundError(`oVirt: storage domain ${name} (${id}) no longer exists`, {
+    meta: {
+      vendor: "ovirt",
+      operation: "updateStorageDomain",
+      remedy:
+        "run `pulumi refresh` (it drops the domain from the stack), then `pulumi up` to create it again",
+    },
+  });
 }
 
 function settled(rec: StorageDomainRecord | undefined): PollVerdict {

@@ -147,6 +147,65 @@ for (const mode of ["ovirt-4.4", "rhev-3.6"] as OvirtMode[]) {
       assert.equal(engine.domain("data1")?.dataCenterId, SEED_IDS.dataCenter);
     });
 
+    test("an update renames a domain renamed in the engine back (PUT) and moves it to the declared data center", async () => {
+      const { record } = await ensureStorageDomain({ client, spec: data1, timeoutMs: 10 * MINUTE });
+      // The simulator has no PUT of a storage domain: a stand-in route renames it as the engine would.
+      engine.server.route("PUT", `${API}/storagedomains/:id`, (req) => {
+        const sd = engine.state.domains.get(req.params.id!);
+        if (!sd) return { status: 404 };
+        sd.name = String((req.body as { name?: unknown }).name);
+        return { status: 200, body: { id: sd.id, name: sd.name } };
+      });
+      engine.state.domains.get(record.id)!.name = "renamed-by-admin";
+      const drId = "dc000000-0000-4000-8000-0000000000d2";
+      engine.state.dataCenters.set(drId, {
+        id: drId,
+        name: "DR",
+        description: "",
+        storageType: "nfs",
+        local: false,
+        version: { major: 4, minor: 4 },
+      });
+      const lines: string[] = [];
+      const r = await ensureStorageDomain({
+        client,
+        spec: { ...data1, dataCenter: "DR" },
+        timeoutMs: 10 * MINUTE,
+        expectId: record.id,
+        onProgress: (l) => lines.push(l),
+      });
+      assert.equal(r.record.id, record.id);
+      assert.equal(r.record.status, "active");
+      const sd = engine.domain(record.id);
+      assert.equal(sd?.name, "data1");
+      assert.equal(sd?.dataCenterId, drId);
+      assert.ok(
+        lines.some((l) => /renaming storage domain renamed-by-admin to data1/.test(l)),
+        lines.join("\n"),
+      );
+      assert.ok(
+        lines.some((l) => /moving data1 out of its data center/.test(l)),
+        lines.join("\n"),
+      );
+      assert.equal(engine.server.requestCount(`POST ${API}/storagedomains`), 1, "not created again");
+    });
+
+    test("an update of a domain that was removed in the engine says so, with a remedy", async () => {
+      const { record } = await ensureStorageDomain({ client, spec: data1, timeoutMs: 10 * MINUTE });
+      await removeStorageDomain({
+        client,
+        id: record.id,
+        dataCenter: "Default",
+        host: "Atlantic",
+        format: true,
+        timeoutMs: 10 * MINUTE,
+      });
+      await assert.rejects(
+        ensureStorageDomain({ client, spec: data1, timeoutMs: MINUTE, expectId: record.id }),
+        (err: unknown) => isDrplaneError(err, "DRP_NOT_FOUND") && /pulumi refresh/.test(err.message),
+      );
+    });
+
     test("remove puts the domain in maintenance, detaches and removes it, keeping the export's data unless format", async () => {
       const { record } = await ensureStorageDomain({ client, spec: data1, timeoutMs: 10 * MINUTE });
       const lines: string[] = [];
