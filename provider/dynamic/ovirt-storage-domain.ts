@@ -125,9 +125,12 @@ export const ovirtStorageDomainHandler = defineHandler({
     return {
       ...outputsOf(props, rec, props.adopted ?? false),
       name: rec.name,
-      type: rec.type,
+      // What the engine leaves out (or spells with a trailing slash) is no drift.
+      ...(rec.type !== "unknown" ? { type: rec.type } : {}),
       ...(rec.address !== undefined ? { address: rec.address } : {}),
-      ...(rec.path !== undefined ? { path: rec.path } : {}),
+      ...(rec.path !== undefined && trimmed(rec.path) !== trimmed(props.path ?? "")
+        ? { path: rec.path }
+        : {}),
     };
   },
 
@@ -158,3 +161,7 @@ export const ovirtStorageDomainHandler = defineHandler({
     if (r.alreadyGone) ctx.say(`storage domain ${props.name} (${id}) is already gone; nothing to remove`);
   },
 });
+
+function trimmed(path: string): string {
+  return path.length > 1 ? path.replace(/\/+$/, "") : path;
+}
