@@ -12,6 +12,7 @@ import { isDrplaneError } from "../../provider/core/errors";
 import { closeAllAgents } from "../../provider/core/http";
 import { drainSessions } from "../../provider/core/session";
 import {
+  getOvirtDataCenters,
   getOvirtEvents,
   getOvirtHosts,
   getOvirtIsoFiles,
@@ -130,6 +131,21 @@ test("data functions reject bad arguments before any request, naming the argumen
   await rejects(getOvirtEvents(connection as never, -1), "sinceId");
   await rejects(getOvirtEvents(connection as never, undefined, 0), "max");
   assert.equal(engine.server.requestCount(), before, "no request");
+});
+
+test("data functions read the engine and log their session out when done", async () => {
+  const dcs = await getOvirtDataCenters(connection as never);
+  assert.deepEqual(
+    dcs.map((d) => d.name),
+    ["Default"],
+  );
+  const first = await getOvirtEvents(connection as never, undefined, 1);
+  assert.equal(first.events.length, 1);
+  assert.equal(first.lastId, first.events[0]!.id);
+  const next = await getOvirtEvents(connection as never, first.lastId!);
+  assert.ok(next.events.every((e) => e.id > first.lastId!));
+  assert.equal(next.more, false);
+  assert.equal(engine.counters.liveTokens, 0, "logged out");
 });
 
 /** Recorded state as the kit leaves it: outputs, plus the declared inputs' names. */
