@@ -38,6 +38,7 @@ const COMPUTED = [
   "pendingChanges",
   "nicMacs",
   "diskIds",
+  "resolvedRefs",
   "adopted",
 ];
 
@@ -80,7 +81,13 @@ function idOf(record: VmRecord): string {
 }
 
 /** What the engine reports, as outputs (declared inputs take the live values in `read`). */
-function outputs(inputs: Props, record: VmRecord, adopted: boolean, pending: readonly string[]): Props {
+function outputs(
+  inputs: Props,
+  record: VmRecord,
+  adopted: boolean,
+  pending: readonly string[],
+  refs: Refs = refsOf(inputs, record),
+): Props {
   return {
     ...inputs,
     vmId: record.id,
@@ -91,6 +98,7 @@ function outputs(inputs: Props, record: VmRecord, adopted: boolean, pending: rea
     pendingChanges: [...pending],
     nicMacs: Object.fromEntries(record.nics.map((n) => [n.name, n.mac ?? null])),
     diskIds: Object.fromEntries(record.disks.filter((d) => !d.fromTemplate).map((d) => [d.name, d.id])),
+    resolvedRefs: refs,
     adopted,
   };
 }
@@ -126,26 +134,74 @@ function shape(recorded: Props, r: VmRecord): Props {
     ["description", r.description],
   ];
   for (const [k, v] of optional) if (v !== undefined) out[k] = v;
-  out.nics = r.nics.map((n) =>
-    dropUndefined({ name: n.name, interface: n.interface, vnicProfile: n.vnicProfile, network: n.network }),
-  );
+  const refs = (recorded.resolvedRefs ?? {}) as Refs;
+  out.nics = liveItems(recorded.nics, r.nics, (n) => ({
+    name: n.name,
+    interface: n.interface,
+    vnicProfile: declaredRef(refs, n.vnicProfile),
+    network: declaredRef(refs, n.network),
+  }));
   // Template disks are the VM's own but not declared: only declared-style disks are inputs.
-  out.disks = r.disks
-    .filter((d) => !d.fromTemplate)
-    .map((d) =>
-      dropUndefined({
-        name: d.name,
-        storageDomain: d.storageDomain,
-        sizeGiB: d.sizeGiB,
-        format: d.format,
-        sparse: d.sparse,
-        interface: d.interface,
-        bootable: d.bootable,
-      }),
-    );
+  out.disks = liveItems(
+    recorded.disks,
+    r.disks.filter((d) => !d.fromTemplate),
+    (d) => ({
+      name: d.name,
+      storageDomain: declaredRef(refs, d.storageDomain),
+      sizeGiB: d.sizeGiB,
+      format: d.format,
+      sparse: d.sparse,
+      interface: d.interface,
+      bootable: d.bootable,
+    }),
+  );
   const runState = r.status === "up" ? "running" : r.status === "down" ? "stopped" : undefined;
   if (runState) out.runState = runState;
   return out;
+}
+
+/** Declared name → the engine id it resolved to (storage domains, vNIC profiles, networks). */
+type Refs = Record<string, string>;
+
+/** The declared reference when the live id is the one it resolved to; else the live id (drift). */
+function declaredRef(refs: Refs, id: string | undefined): string | undefined {
+  if (id === undefined) return undefined;
+  return Object.entries(refs).find(([, v]) => v === id)?.[0] ?? id;
+}
+
+/**
+ * Live items (NICs, disks) in the declared form: a declared item shows only the fields the
+ * user declared (engine defaults are not drift); an undeclared live item shows the basic ones.
+ */
+function liveItems<T extends { name: string }>(
+  declared: Props[] | undefined,
+  live: T[],
+  form: (item: T) => Props,
+): Props[] {
+  const byName = new Map((declared ?? []).map((d) => [d.name, d]));
+  return live.map((item) => {
+    const full = dropUndefined(form(item));
+    const d = byName.get(item.name);
+    const keys = d ? Object.keys(d) : ["name", "storageDomain", "sizeGiB", "vnicProfile", "network"];
+    return Object.fromEntries(keys.filter((k) => k in full).map((k) => [k, full[k]]));
+  });
+}
+
+/** What each declared reference resolved to, read from the record right after create/update. */
+function refsOf(inputs: Props, record: VmRecord): Refs {
+  const refs: Refs = {};
+  const disks = new Map(record.disks.map((d) => [d.name, d]));
+  for (const d of (inputs.disks as Props[] | undefined) ?? []) {
+    const live = disks.get(d.name)?.storageDomain;
+    if (live) refs[d.storageDomain] = live;
+  }
+  const nics = new Map(record.nics.map((n) => [n.name, n]));
+  for (const n of (inputs.nics as Props[] | undefined) ?? []) {
+    const live = nics.get(n.name);
+    if (n.vnicProfile && live?.vnicProfile) refs[n.vnicProfile] = live.vnicProfile;
+    if (n.network && live?.network) refs[n.network] = live.network;
+  }
+  return refs;
 }
 
 function dropUndefined(p: Props): Props {
@@ -220,7 +276,9 @@ export const vmHandler = defineHandler({
     const record = await readVm(ovirtClient(props.connection), id);
     if (!record) return undefined;
     const { inputs, pending } = liveInputs(props, record);
-    return { ...outputs(props, record, props.adopted ?? false, pending), ...inputs };
+    // The references keep what they resolved to at create/update: a disk moved since is drift.
+    const refs = (props.resolvedRefs ?? {}) as Refs;
+    return { ...outputs(props, record, props.adopted ?? false, pending, refs), ...inputs };
   },
 
   async update(id, olds, news, ctx) {

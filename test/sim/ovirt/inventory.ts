@@ -39,8 +39,9 @@ function root(ctx: Ctx): Json {
     },
   };
   const links = ROOT_LINKS.map((rel) => ({ href: c.href(`/${rel}`), rel }));
+  // vNIC profiles exist since engine 3.3, so RHEV 3.6's v3 lists them too.
+  links.push({ href: c.href("/vnicprofiles"), rel: "vnicprofiles" });
   if (ctx.dialect === "v4") {
-    links.push({ href: c.href("/vnicprofiles"), rel: "vnicprofiles" });
     return {
       product_info: {
         name: state.info.productName,
@@ -157,30 +158,25 @@ export function installInventoryRoutes(router: OvirtRouter): void {
       ),
     };
   });
-  router.add(
-    "GET",
-    "/vnicprofiles",
-    (ctx) => {
-      const c = ctx.codec;
-      const items = applySearch(ctx, [...ctx.state.vnicProfiles.values()], {
-        name: (x) => x.name,
-        id: (x) => x.id,
-      });
-      return {
-        status: 200,
-        body: c.collection(
-          "vnic_profile",
-          items.map((x) => ({
-            id: x.id,
-            href: c.href(`/vnicprofiles/${x.id}`),
-            name: x.name,
-            network: c.ref("/networks", x.networkId),
-          })),
-        ),
-      };
-    },
-    { dialects: ["v4"] },
-  );
+  router.add("GET", "/vnicprofiles", (ctx) => {
+    const c = ctx.codec;
+    const items = applySearch(ctx, [...ctx.state.vnicProfiles.values()], {
+      name: (x) => x.name,
+      id: (x) => x.id,
+    });
+    return {
+      status: 200,
+      body: c.collection(
+        "vnic_profile",
+        items.map((x) => ({
+          id: x.id,
+          href: c.href(`/vnicprofiles/${x.id}`),
+          name: x.name,
+          network: c.ref("/networks", x.networkId),
+        })),
+      ),
+    };
+  });
   router.add("GET", "/templates", (ctx) => {
     const c = ctx.codec;
     const items = applySearch(ctx, [...ctx.state.templates.values()], {
