@@ -16,7 +16,7 @@ import { systemClock, type Clock } from "../../core/clock";
 import { isDrplaneError, VendorError, type DrplaneError } from "../../core/errors";
 import type { HttpEndpoint, HttpRequest, TlsOptions } from "../../core/http";
 import { processWide } from "../../core/process-state";
-import { sessionKey, withSession, type SessionHooks } from "../../core/session";
+import { drainSessions, sessionKey, withSession, type SessionHooks } from "../../core/session";
 import {
   authHeaders,
   basicLogin,
@@ -241,9 +241,8 @@ export class OvirtClient {
     return res.status === 404 ? undefined : res.body;
   }
 
-  /** Logs out this client's sessions now (the end of a run uses core/session drainSessions). */
+  /** Logs out idle sessions now (every vendor's, as core/session drainSessions does at the end of a run). */
   async close(): Promise<void> {
-    const { drainSessions } = await import("../../core/session");
     await drainSessions();
   }
 

@@ -259,3 +259,58 @@ test("v4: a transient 409 on start is retried and the start goes on", async () =
   });
   assert.equal(out.record.status, "up");
 });
+
+for (const mode of ["ovirt-4.4", "rhev-3.6"] as const) {
+  test(`${mode}: a create whose reply is lost is looked up by name, not posted twice`, async () => {
+    site = await startSite(mode);
+    const c = site.client();
+    await c.dialect();
+    // Both dialects are served at /ovirt-engine/api here; the reply to the POST is dropped.
+    site.engine.server.faults.add({
+      route: "POST /ovirt-engine/api/vms",
+      resetAfterHandling: true,
+      times: 1,
+    });
+    const { record } = await ensureVm({ client: c, spec: spec("lost1"), timeoutMs: T });
+    assert.equal(site.engine.vms().filter((v) => v.config.name === "lost1").length, 1);
+    assert.equal(record.name, "lost1");
+  });
+
+  test(`${mode}: the CD changes in the running VM (current) and in its persisted configuration; a NIC goes away`, async () => {
+    site = await startSite(mode);
+    const c = site.client();
+    const s = spec("cd1", {
+      runState: "running",
+      nics: [
+        { name: "nic1", network: "ovirtmgmt" },
+        { name: "nic2", vnicProfile: "ovirtmgmt", interface: "e1000" },
+      ],
+    });
+    const { record } = await ensureVm({ client: c, spec: s, timeoutMs: T });
+    assert.deepEqual(
+      record.nics.map((n) => [n.name, n.interface]),
+      [
+        ["nic1", "virtio"],
+        ["nic2", "e1000"],
+      ],
+    );
+    const out = await updateVm({
+      client: c,
+      id: record.id,
+      spec: { ...s, cdromIso: "windows_example.iso", nics: [{ name: "nic1", network: "ovirtmgmt" }] },
+      previous: s,
+      timeoutMs: T,
+    });
+    const vm = site.engine.vm("cd1")!;
+    assert.equal(vm.cdromCurrent, "windows_example.iso", "the running VM has the ISO now");
+    assert.equal(vm.cdrom, "windows_example.iso", "and keeps it at its next boot");
+    assert.equal(out.record.cdromIso, "windows_example.iso");
+    assert.deepEqual(
+      out.record.nics.map((n) => n.name),
+      ["nic1"],
+    );
+    const ejected = await updateVm({ client: c, id: record.id, spec: { ...s, cdromIso: "" }, timeoutMs: T });
+    assert.equal(ejected.record.cdromIso, undefined);
+    assert.equal(site.engine.vm("cd1")!.cdromCurrent, "");
+  });
+}
