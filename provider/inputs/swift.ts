@@ -85,33 +85,28 @@ const LIMITS = SWIFT_DEFAULT_LIMITS;
 
 const hasControl = (s: string) => [...s].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f);
 
-export function containerNameSchema() {
+/** A non-empty name of at most `max` UTF-8 bytes, without control characters. */
+function nameSchema(max: number) {
   return z
     .string()
     .min(1, "must not be empty")
-    .refine(
-      (s) => utf8Length(s) <= LIMITS.maxContainerNameLength,
-      `at most ${LIMITS.maxContainerNameLength} bytes (UTF-8)`,
-    )
-    .refine((s) => !s.includes("/"), "a container name cannot contain '/'")
-    .refine((s) => s !== "." && s !== "..", "'.' and '..' cannot be addressed in a URL")
+    .refine((s) => utf8Length(s) <= max, `at most ${max} bytes (UTF-8)`)
     .refine((s) => !hasControl(s), "no control characters");
 }
 
+export function containerNameSchema() {
+  return nameSchema(LIMITS.maxContainerNameLength)
+    .refine((s) => !s.includes("/"), "a container name cannot contain '/'")
+    .refine((s) => s !== "." && s !== "..", "'.' and '..' cannot be addressed in a URL");
+}
+
 export function objectNameSchema() {
-  return z
-    .string()
-    .min(1, "must not be empty")
-    .refine(
-      (s) => utf8Length(s) <= LIMITS.maxObjectNameLength,
-      `at most ${LIMITS.maxObjectNameLength} bytes (UTF-8)`,
-    )
+  return nameSchema(LIMITS.maxObjectNameLength)
     .refine((s) => !s.startsWith("/"), "must not start with '/'")
     .refine(
       (s) => !s.split("/").some((seg) => seg === "." || seg === ".."),
       "'.' and '..' path segments cannot be addressed in a URL",
-    )
-    .refine((s) => !hasControl(s), "no control characters");
+    );
 }
 
 /** Metadata rules of a stock Swift (/info max_meta_*), checked without asking the server. */
