@@ -58,3 +58,30 @@ export type {
 } from "./args/ovirt-vm";
 export type { OvirtConnectionArgs } from "./args/ovirt";
 export * as ovirt from "./vendors/ovirt";
+export { StorageDomain } from "./resources/ovirt-storage-domain";
+export { HostApproval } from "./resources/ovirt-host-approval";
+export type { StorageDomainArgs, HostApprovalArgs } from "./args/ovirt";
+export {
+  getOvirtDataCenters,
+  getOvirtClusters,
+  getOvirtNetworks,
+  getOvirtHosts,
+  getOvirtIsoFiles,
+  getOvirtVmStatistics,
+  getOvirtEvents,
+  getOvirtDataCentersOutput,
+  getOvirtClustersOutput,
+  getOvirtNetworksOutput,
+  getOvirtHostsOutput,
+  getOvirtIsoFilesOutput,
+  getOvirtVmStatisticsOutput,
+  getOvirtEventsOutput,
+  type OvirtEventList,
+  type OvirtEvent,
+  type OvirtHost,
+  type ClusterInfo as OvirtClusterInfo,
+  type DataCenterInfo as OvirtDataCenterInfo,
+  type NetworkInfo as OvirtNetworkInfo,
+  type IsoFile as OvirtIsoFile,
+  type VmStatistics as OvirtVmStatistics,
+} from "./data/ovirt";

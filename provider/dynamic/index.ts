@@ -18,6 +18,8 @@ import { swiftContainerHandler, KIND as SWIFT_CONTAINER } from "./swift-containe
 import { swiftObjectHandler, KIND as SWIFT_OBJECT } from "./swift-object";
 import { sloObjectHandler, KIND as SLO_OBJECT } from "./swift-slo-object";
 import { vmHandler, KIND as VM } from "./ovirt-vm";
+import { ovirtStorageDomainHandler, KIND as OVIRT_STORAGE_DOMAIN } from "./ovirt-storage-domain";
+import { ovirtHostApprovalHandler, KIND as OVIRT_HOST_APPROVAL } from "./ovirt-host-approval";
 
 /** Bump on an incompatible change of `dispatch`'s contract; old shells keep calling v1. */
 export const HANDLER_API_VERSION = 1;
@@ -31,6 +33,8 @@ export const handlers: Readonly<Record<string, Handler>> = {
   [SWIFT_OBJECT]: swiftObjectHandler,
   [SLO_OBJECT]: sloObjectHandler,
   [VM]: vmHandler,
+  [OVIRT_STORAGE_DOMAIN]: ovirtStorageDomainHandler,
+  [OVIRT_HOST_APPROVAL]: ovirtHostApprovalHandler,
 };
 
 export type Method = keyof Handler;
