@@ -16,10 +16,12 @@ import type { stagedApi } from "./stage";
 
 type Api = ReturnType<typeof stagedApi>;
 
-/** One resource's id and outputs, as the engine would have recorded them. */
+/** One resource's id and outputs, as the engine would have recorded them, and its checked inputs. */
 export interface Recorded {
   id: string;
   outs: Props;
+  /** The inputs the engine would send as `olds` next time (when the step kept them). */
+  inputs?: Props;
 }
 
 export interface LifecycleContext<B> {
@@ -29,8 +31,8 @@ export interface LifecycleContext<B> {
   readonly host: ProviderHost;
   /** The serialized `__provider` of each class named in `providers`. */
   provider(name: string): string;
-  /** Keeps a resource's id and outputs for the later steps. */
-  remember(name: string, id: string, outs: Props): void;
+  /** Keeps a resource's id, outputs and (optionally) checked inputs for the later steps. */
+  remember(name: string, id: string, outs: Props, inputs?: Props): void;
   /** What an earlier step remembered (fails the step, naming it, when none did). */
   stateOf(name: string): Recorded;
 }
@@ -73,7 +75,8 @@ export function hostLifecycle<B>(spec: Lifecycle<B>): LifecycleContext<B> {
       return ready(host, "provider host");
     },
     provider: (name) => ready(providers.get(name), `provider text of ${name}`),
-    remember: (name, id, outs) => void state.set(name, { id, outs }),
+    remember: (name, id, outs, inputs) =>
+      void state.set(name, inputs === undefined ? { id, outs } : { id, outs, inputs }),
     stateOf: (name) => {
       const r = state.get(name);
       if (!r) throw new Error(`no ${name} was recorded: the step that creates it failed or did not run`);
