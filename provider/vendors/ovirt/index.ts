@@ -1,6 +1,7 @@
 /**
- * The oVirt / RHEV vendor layer's public surface (docs/vendors/ovirt.md): the client and its
- * dialect adapter, the codec, the error table, and the VM flows the `Vm` handler calls.
+ * The oVirt / RHEV vendor layer's public surface (docs/vendors/ovirt.md, ovirt-storage.md): the
+ * client and its dialect adapter, the codec, the error table, the VM flows the `Vm` handler
+ * calls, and the storage-domain, host and data-function flows built on the client.
  */
 export * from "./client";
 export * from "./auth";
@@ -16,3 +17,6 @@ export * from "./nics";
 export * from "./cdrom";
 export { readOp, recordOf, pendingFields, findVmId } from "./vm-read";
 export * from "./vms";
+export * from "./storage-domains";
+export * from "./hosts";
+export * from "./lists";

@@ -11,8 +11,8 @@ import { readCdrom } from "./cdrom";
 import { listVmDisks, templateDisksOf } from "./disks";
 import { listNics } from "./nics";
 import { getVmWire } from "./power";
-import { resolveCluster, searchByName } from "./resolve";
-import type { VmOp, VmRecord } from "./vm-types";
+import { listAll, resolveCluster, searchByName } from "./resolve";
+import type { DiskRecord, NicRecord, VmOp, VmRecord } from "./vm-types";
 import { readVmCore, VM_FIELDS, type VmField } from "./vm-wire";
 
 /** An operation context for reads (nothing is written, so its Correlation-Id is never sent). */
@@ -38,6 +38,39 @@ async function guestIps(op: VmOp, vm: Wire, status: string): Promise<string[]> {
   if (status !== "up") return [];
   const body = await op.client.getOrUndefined(`/vms/${str(vm.id)}/reporteddevices`, "listReportedDevices");
   return guestIpsOf(vm, list(body, "reported_device"));
+}
+
+/** Names for the ids NICs and disks refer to (best effort: a failed lookup leaves a name out). */
+async function withNames(op: VmOp, nics: NicRecord[], disks: DiskRecord[]): Promise<void> {
+  const quietly = <T>(p: Promise<T>): Promise<T | undefined> => p.catch(() => undefined);
+  const domains = [...new Set(disks.map((d) => d.storageDomain).filter((x): x is string => !!x))];
+  const domainNames = new Map<string, string | undefined>();
+  await Promise.all(
+    domains.map(async (id) => {
+      const sd = await quietly(op.client.getOrUndefined(`/storagedomains/${id}`, "getStorageDomain"));
+      domainNames.set(id, str(obj(sd)?.name));
+    }),
+  );
+  for (const d of disks) {
+    const name = d.storageDomain ? domainNames.get(d.storageDomain) : undefined;
+    if (name) d.storageDomainName = name;
+  }
+  if (!nics.length) return;
+  const [profiles, networks] = await Promise.all([
+    nics.some((n) => n.vnicProfile) ? quietly(listAll(op.client, "vnicprofiles", "vnic_profile")) : undefined,
+    quietly(listAll(op.client, "networks", "network")),
+  ]);
+  const nameById = (items: Wire[] | undefined) => new Map((items ?? []).map((x) => [str(x.id), str(x.name)]));
+  const profileNames = nameById(profiles);
+  const networkNames = nameById(networks);
+  const profileNetwork = new Map((profiles ?? []).map((p) => [str(p.id), ref(p.network).id]));
+  for (const n of nics) {
+    const profileName = n.vnicProfile ? profileNames.get(n.vnicProfile) : undefined;
+    if (profileName) n.vnicProfileName = profileName;
+    const networkId = n.network ?? (n.vnicProfile ? profileNetwork.get(n.vnicProfile) : undefined);
+    const networkName = networkId ? networkNames.get(networkId) : undefined;
+    if (networkName) n.networkName = networkName;
+  }
 }
 
 /** The whole VM as the engine holds it, from an already read VM object. */
@@ -67,6 +100,7 @@ export async function recordOf(op: VmOp, vm: Wire): Promise<VmRecord> {
     guestIps(op, vm, core.status),
     op.client.getOrUndefined(`/clusters/${core.cluster}`, "getCluster"),
   ]);
+  await withNames(op, nics, disks);
   const clusterName = str(obj(cluster)?.name);
   return {
     ...core,

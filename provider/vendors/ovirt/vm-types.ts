@@ -92,6 +92,9 @@ export interface NicRecord {
   vnicProfile?: string;
   /** Network id (v3, or when the engine names it). */
   network?: string;
+  /** Added to the contract: the names of the above, for comparing with declared names. */
+  vnicProfileName?: string;
+  networkName?: string;
   mac?: string;
 }
 
@@ -103,6 +106,8 @@ export interface DiskRecord {
   name: string;
   /** Storage domain id. */
   storageDomain?: string;
+  /** Added to the contract: the storage domain's name. */
+  storageDomainName?: string;
   sizeGiB: number;
   format?: string;
   sparse?: boolean;

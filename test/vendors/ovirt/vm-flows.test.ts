@@ -80,6 +80,8 @@ for (const mode of ["ovirt-4.4", "rhev-3.6"] as const) {
       record.disks.map((d) => [d.name, d.sizeGiB, d.status, d.bootable]),
       [["web1-root", 8, "ok", true]],
     );
+    assert.equal(record.disks[0]?.storageDomainName, "data0", "ids come with names to compare with the spec");
+    assert.equal(record.nics[0]?.networkName, "ovirtmgmt");
     assert.equal(record.cdromIso, "RHEL6.3-Server-x86_64-DVD1.iso");
     assert.equal(record.initialization?.hostName, "web1.example.com");
     assert.ok(!JSON.stringify(record).includes("root-Secret-99"), "the root password is never read back");
