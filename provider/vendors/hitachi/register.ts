@@ -159,7 +159,7 @@ class Registration {
   private readonly say: (message: string) => void;
   /** The registration job followed: posted by this run (`ours`), or started earlier. */
   private tracked: { job: HitachiJob; ours: boolean } | undefined;
-  /** Registrations this run posted. */
+  /** POSTs this run sent (including ones answered with an error). */
   private posts = 0;
   /** A POST may have reached the array without our seeing its job (reply lost). */
   private unseenPost = false;
