@@ -243,6 +243,15 @@ export class OvirtEngine {
     return addPendingHost(this.state, name, address);
   }
 
+  /** A second data center (no clusters, no domains: `uninitialized` until a data domain is active in it). */
+  addDataCenter(name: string, description = ""): string {
+    const s = this.settled();
+    const id = s.newId();
+    const version = { major: s.info.version.major, minor: s.info.version.minor };
+    s.dataCenters.set(id, { id, name, description, storageType: "nfs", local: false, version });
+    return id;
+  }
+
   addIsoFile(domainNameOrId: string, file: string): void {
     const s = this.settled();
     const d = s.byIdOrName(s.domains, domainNameOrId, (x) => x.name);

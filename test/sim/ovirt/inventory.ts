@@ -1,10 +1,10 @@
 /**
  * The API root (product version, what `apiVersion: "auto"` reads; reference §1.1, seed 2.2) and
- * the read-only collections: data centers (seed 2.3), clusters (2.4), logical networks (2.5),
- * vNIC profiles (v4) and templates (2.14's Blank).
+ * the read-only collections: data centers (seed 2.3) and clusters (2.4), each also by id,
+ * logical networks (2.5), vNIC profiles and templates (2.14's Blank).
  */
 import type { Json } from "./codec";
-import { RUNNING_STATUSES, ZERO_GUID } from "./models";
+import { RUNNING_STATUSES, ZERO_GUID, type ClusterRecord, type DataCenterRecord } from "./models";
 import type { Ctx, OvirtRouter } from "./router";
 import { applySearch } from "./search";
 
@@ -88,55 +88,75 @@ function root(ctx: Ctx): Json {
   };
 }
 
+/** A data center: `up` once a master data domain is active in it, else `uninitialized`. */
+function renderDataCenter(ctx: Ctx, d: DataCenterRecord): Json {
+  const c = ctx.codec;
+  const up = [...ctx.state.domains.values()].some(
+    (sd) => sd.dataCenterId === d.id && sd.master && sd.status === "active",
+  );
+  return {
+    id: d.id,
+    href: c.href(`/datacenters/${d.id}`),
+    name: d.name,
+    description: d.description,
+    local: c.bool(d.local),
+    storage_type: d.storageType,
+    ...c.status(up ? "up" : "uninitialized"),
+    version: { major: c.int(d.version.major), minor: c.int(d.version.minor) },
+    link: c.links(`/datacenters/${d.id}`, ["storagedomains", "clusters", "networks"]),
+  };
+}
+
+function renderCluster(ctx: Ctx, x: ClusterRecord): Json {
+  const c = ctx.codec;
+  return {
+    id: x.id,
+    href: c.href(`/clusters/${x.id}`),
+    name: x.name,
+    cpu: { type: x.cpuType, architecture: "x86_64" },
+    data_center: c.ref("/datacenters", x.dataCenterId),
+    version: { major: c.int(x.version.major), minor: c.int(x.version.minor) },
+  };
+}
+
 export function installInventoryRoutes(router: OvirtRouter): void {
   router.add("GET", "", (ctx) => ({ status: 200, body: root(ctx) }));
   router.add("GET", "/datacenters", (ctx) => {
-    const c = ctx.codec;
     const items = applySearch(ctx, [...ctx.state.dataCenters.values()], {
       name: (d) => d.name,
       id: (d) => d.id,
       storage_type: (d) => d.storageType,
     });
-    const render = (d: (typeof items)[number]): Json => ({
-      id: d.id,
-      href: c.href(`/datacenters/${d.id}`),
-      name: d.name,
-      description: d.description,
-      local: c.bool(d.local),
-      storage_type: d.storageType,
-      ...c.status(
-        [...ctx.state.domains.values()].some(
-          (sd) => sd.dataCenterId === d.id && sd.master && sd.status === "active",
-        )
-          ? "up"
-          : "uninitialized",
+    return {
+      status: 200,
+      body: ctx.codec.collection(
+        "data_center",
+        items.map((d) => renderDataCenter(ctx, d)),
       ),
-      version: { major: c.int(d.version.major), minor: c.int(d.version.minor) },
-      link: c.links(`/datacenters/${d.id}`, ["storagedomains", "clusters", "networks"]),
-    });
-    return { status: 200, body: c.collection("data_center", items.map(render)) };
+    };
   });
+  // The entity GETs (DataCenterService.get, ClusterService.get of the API model): a lookup by id.
+  router.add("GET", "/datacenters/:id", (ctx) => ({
+    status: 200,
+    body: renderDataCenter(ctx, ctx.state.dataCenter(ctx.params["id"])),
+  }));
   router.add("GET", "/clusters", (ctx) => {
-    const c = ctx.codec;
     const items = applySearch(ctx, [...ctx.state.clusters.values()], {
       name: (x) => x.name,
       id: (x) => x.id,
     });
     return {
       status: 200,
-      body: c.collection(
+      body: ctx.codec.collection(
         "cluster",
-        items.map((x) => ({
-          id: x.id,
-          href: c.href(`/clusters/${x.id}`),
-          name: x.name,
-          cpu: { type: x.cpuType, architecture: "x86_64" },
-          data_center: c.ref("/datacenters", x.dataCenterId),
-          version: { major: c.int(x.version.major), minor: c.int(x.version.minor) },
-        })),
+        items.map((x) => renderCluster(ctx, x)),
       ),
     };
   });
+  router.add("GET", "/clusters/:id", (ctx) => ({
+    status: 200,
+    body: renderCluster(ctx, ctx.state.cluster(ctx.params["id"])),
+  }));
   router.add("GET", "/networks", (ctx) => {
     const c = ctx.codec;
     const items = applySearch(ctx, [...ctx.state.networks.values()], {

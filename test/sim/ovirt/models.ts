@@ -150,6 +150,8 @@ export type StorageDomainStatus =
 export interface StorageDomainRecord {
   id: string;
   name: string;
+  description?: string;
+  comment?: string;
   type: "data" | "iso" | "export";
   storageType: string;
   address: string;

@@ -550,6 +550,119 @@ describe("oVirt sim, storage domains and hosts", () => {
     assert.equal(reuse.status, 409, "an unformatted export still holds the old domain");
   });
 
+  it("PUT /storagedomains/{id} renames a domain; a taken or malformed name and a busy domain are refused", async () => {
+    const dc = SEED_IDS.dataCenter;
+    const add = await v4("/storagedomains", {
+      method: "POST",
+      body: {
+        name: "data3",
+        type: "data",
+        host: { name: "Atlantic" },
+        storage: { type: "nfs", address: "192.0.43.10", path: "/storage/data3" },
+      },
+    });
+    const sd = add.body.id;
+    const renamed = await v4(`/storagedomains/${sd}`, {
+      method: "PUT",
+      body: { name: "data3-renamed", description: "DR copy", type: "iso" },
+    });
+    assert.equal(renamed.status, 200);
+    assert.equal(renamed.body.name, "data3-renamed");
+    assert.equal(renamed.body.description, "DR copy");
+    assert.equal(renamed.body.type, "data", "the storage itself does not change");
+    assert.equal(engine.domain(sd)?.name, "data3-renamed");
+    assert.ok(engine.events().some((e) => /data3 was renamed to data3-renamed/.test(e.description)));
+
+    const taken = await v4(`/storagedomains/${sd}`, { method: "PUT", body: { name: "ISO_DOMAIN" } });
+    assert.equal(taken.status, 409);
+    assert.match(taken.body.detail, /name is already in use/);
+    const bad = await v4(`/storagedomains/${sd}`, { method: "PUT", body: { name: "no spaces" } });
+    assert.equal(bad.status, 400);
+    await v4(`/datacenters/${dc}/storagedomains`, { method: "POST", body: { id: sd } });
+    await v4(`/datacenters/${dc}/storagedomains/${sd}/activate`, { method: "POST", body: {} });
+    const busy = await v4(`/storagedomains/${sd}`, { method: "PUT", body: { name: "data3" } });
+    assert.equal(busy.status, 409);
+    assert.match(busy.body.detail, /status is activating/);
+    clock.advance(engine.state.timings.domainOpMs);
+    assert.equal((await v4(`/storagedomains/${sd}`, { method: "PUT", body: { name: "data3" } })).status, 200);
+    assert.equal(
+      (
+        await v4(`/storagedomains/00000000-0000-4000-8000-00000000dead`, {
+          method: "PUT",
+          body: { name: "x" },
+        })
+      ).status,
+      404,
+    );
+  });
+
+  it("the master data domain is not deactivated while other data domains of its data center are active", async () => {
+    const dc = SEED_IDS.dataCenter;
+    // data1 (the first data domain of the suite) became master; data3 is active beside it.
+    const data1 = engine.domain("data1");
+    assert.equal(data1, undefined, "data1 was removed by the first case");
+    const master = [...engine.state.domains.values()].find((d) => d.master && d.dataCenterId === dc);
+    const data3 = engine.domain("data3")!;
+    assert.ok(master, "a master data domain");
+    assert.equal(
+      master.id,
+      data3.id,
+      "data3 is master: the first data domain attached to an empty data center",
+    );
+    const add = await v4("/storagedomains", {
+      method: "POST",
+      body: {
+        name: "data4",
+        type: "data",
+        host: { name: "Atlantic" },
+        storage: { type: "nfs", address: "192.0.43.10", path: "/storage/data4" },
+      },
+    });
+    const sd4 = add.body.id;
+    await v4(`/datacenters/${dc}/storagedomains`, { method: "POST", body: { id: sd4 } });
+    assert.equal(engine.domain(sd4)?.master, false);
+    await v4(`/datacenters/${dc}/storagedomains/${sd4}/activate`, { method: "POST", body: {} });
+    clock.advance(engine.state.timings.domainOpMs);
+
+    const refused = await v4(`/datacenters/${dc}/storagedomains/${data3.id}/deactivate`, {
+      method: "POST",
+      body: {},
+    });
+    assert.equal(refused.status, 409);
+    assert.equal(refused.body.status, "failed");
+    assert.match(refused.body.fault.detail, /data3 is the master domain[\s\S]*\(data4\)/);
+    assert.equal(engine.domain(data3.id)?.status, "active", "nothing changed");
+
+    // The other data domain leaves first; then the master may go.
+    await v4(`/datacenters/${dc}/storagedomains/${sd4}/deactivate`, { method: "POST", body: {} });
+    clock.advance(engine.state.timings.domainOpMs);
+    const last = await v4(`/datacenters/${dc}/storagedomains/${data3.id}/deactivate`, {
+      method: "POST",
+      body: {},
+    });
+    assert.equal(last.status, 200);
+    clock.advance(engine.state.timings.domainOpMs);
+    assert.equal(engine.domain(data3.id)?.status, "maintenance");
+  });
+
+  it("GET /datacenters/{id} and /clusters/{id} (seed 2.3, 2.4 by id); an unknown id is a bare 404", async () => {
+    const dc = await v4(`/datacenters/${SEED_IDS.dataCenter}`);
+    assert.equal(dc.status, 200);
+    assert.equal(dc.body.name, "Default");
+    assert.equal(dc.body.href, `${API}/datacenters/${SEED_IDS.dataCenter}`);
+    const listed = (await v4("/datacenters")).body.data_center.find((d: any) => d.id === SEED_IDS.dataCenter);
+    assert.deepEqual(dc.body, listed, "the entity is the listing's item");
+    const cl = await v4(`/clusters/${SEED_IDS.cluster}`);
+    assert.equal(cl.body.name, "Default");
+    assert.equal(cl.body.data_center.id, SEED_IDS.dataCenter);
+    const dr = engine.addDataCenter("DR");
+    assert.equal((await v4(`/datacenters/${dr}`)).body.status, "uninitialized");
+    const missing = await v4("/clusters/00000000-0000-4000-8000-00000000dead");
+    assert.equal(missing.status, 404);
+    assert.equal(missing.body, undefined);
+    assert.equal((await v4("/datacenters/00000000-0000-4000-8000-00000000dead")).status, 404);
+  });
+
   it("ISO domain files (seed 2.7)", async () => {
     const files = await v4(`/storagedomains/${SEED_IDS.isoDomain}/files`);
     assert.ok(files.body.file.some((f: any) => f.id === "RHEL6.3-Server-x86_64-DVD1.iso" && f.name === f.id));
@@ -709,6 +822,23 @@ describe("oVirt sim, v3 (rhev-3.6)", () => {
     assert.deepEqual(del.body, { reason: "Operation Failed", detail: "[Cannot remove VM. VM is running.]" });
     const stop = await v3(`/vms/${vm.id}/stop`, { method: "POST", body: {} });
     assert.equal(stop.status, 200);
+  });
+
+  it("v3 entity GETs of a data center and a cluster (status.state, numeric version), and a rename", async () => {
+    const dc = await v3(`/datacenters/${SEED_IDS.dataCenter}`);
+    assert.equal(dc.status, 200);
+    assert.equal(dc.body.href, `/api/datacenters/${SEED_IDS.dataCenter}`);
+    assert.ok(typeof dc.body.status === "object" && "state" in dc.body.status);
+    const cl = await v3(`/clusters/${SEED_IDS.cluster}`);
+    assert.equal(cl.body.name, "Default");
+    const renamed = await v3(`/storagedomains/${SEED_IDS.isoDomain}`, {
+      method: "PUT",
+      body: { name: "ISO_DOMAIN2" },
+    });
+    assert.equal(renamed.status, 200);
+    assert.equal(renamed.body.name, "ISO_DOMAIN2");
+    assert.deepEqual(renamed.body.status, { state: "active" });
+    await v3(`/storagedomains/${SEED_IDS.isoDomain}`, { method: "PUT", body: { name: "ISO_DOMAIN" } });
   });
 
   it("v3 max is a matrix parameter only; jobs ignore search", async () => {

@@ -5,8 +5,10 @@
  *        → `unattached` (a `data_center` in the body is ignored: the seed attaches separately)
  *   POST /datacenters/{dc}/storagedomains {id|name}   attach → `maintenance` (seed 2.12)
  *   POST /datacenters/{dc}/storagedomains/{sd}/activate   `activating` → `active` (seed 2.13)
- *   POST /datacenters/{dc}/storagedomains/{sd}/deactivate `preparing_for_maintenance` → `maintenance`
+ *   POST /datacenters/{dc}/storagedomains/{sd}/deactivate `preparing_for_maintenance` → `maintenance`;
+ *        refused for the master data domain while other data domains of its DC are active
  *   DELETE /datacenters/{dc}/storagedomains/{sd}          detach (from maintenance): `locked` → `unattached`
+ *   PUT /storagedomains/{sd} {name?, description?, comment?}   edit (a rename); other fields ignored
  *   DELETE /storagedomains/{sd}   remove an unattached domain; v4 `?host=..&format=true`,
  *                                 v3 body `{host:{name}, format:"true"}`. Without format the
  *                                 export keeps the old domain and cannot be reused.
@@ -37,6 +39,8 @@ export function renderDomain(ctx: Ctx, sd: StorageDomainRecord, dcScoped = false
     id: sd.id,
     href: c.href(base),
     name: sd.name,
+    ...(sd.description !== undefined ? { description: sd.description } : {}),
+    ...(sd.comment !== undefined ? { comment: sd.comment } : {}),
     type: sd.type,
     master: c.bool(sd.master),
     ...c.status(sd.status),
@@ -152,6 +156,56 @@ function removeDomain(ctx: Ctx, sd: StorageDomainRecord): void {
   );
 }
 
+/** Domain names: letters, digits, '_' and '-', at most 50 (the engine's rule, from memory). */
+const DOMAIN_NAME = /^[\w-]{1,50}$/;
+/** While the engine is working on a domain it takes no edit. */
+const BUSY = new Set<StorageDomainRecord["status"]>(["locked", "activating", "preparing_for_maintenance"]);
+
+/** PUT /storagedomains/{sd}: name, description and comment; the storage itself cannot change. */
+function editDomain(ctx: Ctx, sd: StorageDomainRecord): void {
+  const state = ctx.state;
+  const body = ctx.body();
+  const name = str(body["name"]);
+  if (name !== undefined && !DOMAIN_NAME.test(name))
+    throw badRequest(
+      "Cannot edit Storage. The given name contains special characters. Only lower-case and upper-case letters, numbers, '_' and '-' are allowed, at most 50.",
+    );
+  if (BUSY.has(sd.status)) throw statusIllegal("edit", sd);
+  if (name !== undefined && [...state.domains.values()].some((d) => d.id !== sd.id && d.name === name))
+    throw conflict("Cannot edit Storage. The Storage Domain name is already in use.");
+  const before = sd.name;
+  if (name !== undefined) sd.name = name;
+  const description = str(body["description"]);
+  if (description !== undefined) sd.description = description;
+  const comment = str(body["comment"]);
+  if (comment !== undefined) sd.comment = comment;
+  state.event(
+    963,
+    "normal",
+    name !== undefined && name !== before
+      ? `Storage Domain ${before} was renamed to ${name} by ${ctx.caller.user}.`
+      : `Storage Domain ${sd.name} was updated by ${ctx.caller.user}.`,
+    { storageDomainId: sd.id },
+    ctx.correlationId,
+  );
+}
+
+/**
+ * The master data domain leaves only last: while other data domains of its data center are
+ * active the engine refuses to deactivate it (the text is the simulator's own).
+ */
+function masterBlocker(state: OvirtState, sd: StorageDomainRecord): EngineFault | undefined {
+  if (!sd.master || sd.type !== "data") return undefined;
+  const others = [...state.domains.values()].filter(
+    (d) => d.id !== sd.id && d.type === "data" && d.dataCenterId === sd.dataCenterId && d.status === "active",
+  );
+  if (!others.length) return undefined;
+  return conflict(
+    `Cannot deactivate Storage. Storage Domain ${sd.name} is the master domain of its Data Center, ` +
+      `which has other active data Storage Domains (${others.map((d) => d.name).join(", ")}); deactivate them first.`,
+  );
+}
+
 function dcDomain(ctx: Ctx): StorageDomainRecord {
   const dc = ctx.state.dataCenter(ctx.params["dc"]);
   const sd = ctx.state.domain(ctx.params["sd"]);
@@ -213,6 +267,11 @@ export function installStorageDomainRoutes(router: OvirtRouter): void {
     status: 200,
     body: renderDomain(ctx, ctx.state.domain(ctx.params["id"])),
   }));
+  router.add("PUT", "/storagedomains/:id", (ctx) => {
+    const sd = ctx.state.domain(ctx.params["id"]);
+    editDomain(ctx, sd);
+    return { status: 200, body: renderDomain(ctx, sd) };
+  });
   router.add("DELETE", "/storagedomains/:id", (ctx) => {
     removeDomain(ctx, ctx.state.domain(ctx.params["id"]));
     return { status: 200 };
@@ -366,6 +425,8 @@ export function installStorageDomainRoutes(router: OvirtRouter): void {
       const state = ctx.state;
       const sd = dcDomain(ctx);
       if (sd.status !== "active") throw statusIllegal("deactivate", sd);
+      const master = masterBlocker(state, sd);
+      if (master) throw master;
       const running = [...state.vms.values()].filter(
         (vm) =>
           RUNNING_STATUSES.has(vm.status) &&

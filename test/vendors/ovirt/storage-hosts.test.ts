@@ -149,13 +149,6 @@ for (const mode of ["ovirt-4.4", "rhev-3.6"] as OvirtMode[]) {
 
     test("an update renames a domain renamed in the engine back (PUT) and moves it to the declared data center", async () => {
       const { record } = await ensureStorageDomain({ client, spec: data1, timeoutMs: 10 * MINUTE });
-      // The simulator has no PUT of a storage domain: a stand-in route renames it as the engine would.
-      engine.server.route("PUT", `${API}/storagedomains/:id`, (req) => {
-        const sd = engine.state.domains.get(req.params.id!);
-        if (!sd) return { status: 404 };
-        sd.name = String((req.body as { name?: unknown }).name);
-        return { status: 200, body: { id: sd.id, name: sd.name } };
-      });
       engine.state.domains.get(record.id)!.name = "renamed-by-admin";
       const drId = "dc000000-0000-4000-8000-0000000000d2";
       engine.state.dataCenters.set(drId, {
