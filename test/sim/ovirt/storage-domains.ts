@@ -25,6 +25,13 @@ import { resolveHost } from "./hosts";
 const GiB = 1024 ** 3;
 const opTag = (sd: StorageDomainRecord): string => `sd:${sd.id}:op`;
 
+/** Domain names: letters, digits, '_', '-' and '.', at most 50 (as for VMs; the limit is from memory). */
+const DOMAIN_NAME = /^[\w.-]{1,50}$/;
+const badName = (verb: string): EngineFault =>
+  badRequest(
+    `Cannot ${verb} Storage. The given name contains special characters. Only lower-case and upper-case letters, numbers, '_', '-' and '.' are allowed, at most 50.`,
+  );
+
 function statusIllegal(action: string, sd: StorageDomainRecord): EngineFault {
   return conflict(`Cannot ${action} Storage. The relevant Storage Domain's status is ${sd.status}.`);
 }
@@ -65,6 +72,7 @@ function addDomain(ctx: Ctx): StorageDomainRecord {
   const body = ctx.body();
   const name = str(body["name"]);
   if (name === undefined) throw incomplete("StorageDomain", "name");
+  if (!DOMAIN_NAME.test(name)) throw badName("add");
   const type = str(body["type"]);
   if (type === undefined) throw incomplete("StorageDomain", "type");
   if (type !== "data" && type !== "iso" && type !== "export")
@@ -156,8 +164,6 @@ function removeDomain(ctx: Ctx, sd: StorageDomainRecord): void {
   );
 }
 
-/** Domain names: letters, digits, '_' and '-', at most 50 (the engine's rule, from memory). */
-const DOMAIN_NAME = /^[\w-]{1,50}$/;
 /** While the engine is working on a domain it takes no edit. */
 const BUSY = new Set<StorageDomainRecord["status"]>(["locked", "activating", "preparing_for_maintenance"]);
 
@@ -166,10 +172,7 @@ function editDomain(ctx: Ctx, sd: StorageDomainRecord): void {
   const state = ctx.state;
   const body = ctx.body();
   const name = str(body["name"]);
-  if (name !== undefined && !DOMAIN_NAME.test(name))
-    throw badRequest(
-      "Cannot edit Storage. The given name contains special characters. Only lower-case and upper-case letters, numbers, '_' and '-' are allowed, at most 50.",
-    );
+  if (name !== undefined && !DOMAIN_NAME.test(name)) throw badName("edit");
   if (BUSY.has(sd.status)) throw statusIllegal("edit", sd);
   if (name !== undefined && [...state.domains.values()].some((d) => d.id !== sd.id && d.name === name))
     throw conflict("Cannot edit Storage. The Storage Domain name is already in use.");
