@@ -6,7 +6,10 @@
  *     paired with the DR VRG, and one VM is protected on both sides: its production strategy
  *     (which volumes are replicated, and how) and its DR strategy (which writeagent receives
  *     the data, and where each volume is written);
- *   - optionally, both VRGs send their alarms to one SNMP trap receiver.
+ *   - optionally, both VRGs send their alarms to one SNMP trap receiver;
+ *   - optionally, a standby VM at the DR site on oVirt / RHEV: an NFS data domain attached to
+ *     the DR data center and active, and the VM on it, stopped, with the installation ISO in its
+ *     CD-ROM drive, ready to be started when the site fails over.
  *
  * Where the systems are comes from stack config (or, for the demo, the environment):
  *   localEndpoint / DRPLANE_DEMO_LOCAL_ENDPOINT     https://<local REST server>
@@ -22,6 +25,11 @@
  *                                                     production VRG pairs with
  *   prodVrgProfile, drVrgProfile                    credential profiles (default "vrg-prod", "vrg-dr")
  *   alarmReceiverIp, alarmReceiverPort              optional SNMP trap receiver (port default 162)
+ *   drEngineEndpoint / DRPLANE_DEMO_DR_ENGINE_ENDPOINT  optional: https://<DR oVirt/RHEV engine>
+ *   drEngineProfile                                 credential profile (default "ovirt-dr"; user admin@internal)
+ *   drNfsAddress, drNfsPath                         the NFS export of the DR data domain
+ *   drDataCenter, drCluster, drHost                 where it lives (default "Default", "Default", "Atlantic")
+ *   drStandbyIso                                    ISO file in the engine's ISO domain for the standby VM
  * Passwords never appear here: `drplane:credentials.<profile>.password` (secret config) or
  * DRPLANE_<PROFILE>_PASSWORD. See README.md.
  */
@@ -136,7 +144,19 @@ export = async () => {
     new drplane.VrgAlarmServer("dr-traps", { connection: drVrg, ip: alarmIp, port });
   }
 
+  // Optional: the standby VM at the DR site (oVirt 4.x or RHEV 3.6), on its own NFS data domain.
+  const engineEndpoint = config.get("drEngineEndpoint") ?? process.env.DRPLANE_DEMO_DR_ENGINE_ENDPOINT;
+  const standby = engineEndpoint ? standbyVm(config, engineEndpoint) : undefined;
+
   return {
+    ...(standby
+      ? {
+          standbyVm: standby.vm.vmId,
+          standbyStatus: standby.vm.status,
+          standbyPendingChanges: standby.vm.pendingChanges,
+          drDataDomain: standby.domain.id,
+        }
+      : {}),
     registration: link.id,
     localStorageDeviceId: link.localStorageDeviceId,
     remoteStorageDeviceId: link.remoteStorageDeviceId,
@@ -152,3 +172,40 @@ export = async () => {
     drVolumes: drSide.volumeStatuses.apply((vs) => (vs ?? []).map((v) => `${v.volUuid}: ${v.state}`)),
   };
 };
+
+/** The DR site's standby VM: an NFS data domain, and a stopped VM on it with the ISO inserted. */
+function standbyVm(config: pulumi.Config, endpoint: string) {
+  const engine = {
+    endpoint,
+    profile: config.get("drEngineProfile") ?? "ovirt-dr",
+    ...(config.get("caBundle") ? { caBundle: config.get("caBundle") } : {}),
+  };
+  const dataCenter = config.get("drDataCenter") ?? "Default";
+  const domain = new drplane.StorageDomain("dr-data", {
+    connection: engine,
+    name: "dr-data",
+    type: "data",
+    host: config.get("drHost") ?? "Atlantic",
+    address: config.require("drNfsAddress"),
+    path: config.require("drNfsPath"),
+    dataCenter,
+  });
+  const vm = new drplane.Vm("erp-standby", {
+    connection: engine,
+    name: "erp-standby",
+    cluster: config.get("drCluster") ?? "Default",
+    memoryMiB: 4096,
+    cpu: { sockets: 1, cores: 2, threads: 1 },
+    osType: "rhel_7x64",
+    bootDevices: ["hd", "cdrom"],
+    description: "DR standby for erp: start it on failover",
+    nics: [{ name: "nic1", vnicProfile: "ovirtmgmt" }],
+    // The disk lives on the data domain above (its name; the dependency orders create/destroy).
+    disks: [{ name: "erp-standby-os", storageDomain: domain.name, sizeGiB: 40, bootable: true }],
+    cdromIso: config.require("drStandbyIso"),
+    runState: "stopped",
+    deleteProtected: false,
+    timeouts: { create: "30m" },
+  });
+  return { domain, vm };
+}

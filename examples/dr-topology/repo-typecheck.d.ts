@@ -17,4 +17,8 @@ declare module "pulumi-drplane" {
   export type VmDrStrategy = import("../../provider/index").VmDrStrategy;
   export const VrgAlarmServer: Source["VrgAlarmServer"];
   export type VrgAlarmServer = import("../../provider/index").VrgAlarmServer;
+  export const StorageDomain: Source["StorageDomain"];
+  export type StorageDomain = import("../../provider/index").StorageDomain;
+  export const Vm: Source["Vm"];
+  export type Vm = import("../../provider/index").Vm;
 }

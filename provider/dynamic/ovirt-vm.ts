@@ -93,7 +93,8 @@ function outputs(
     vmId: record.id,
     status: record.status,
     ips: record.ips,
-    isInitialized: record.isInitialized ?? false,
+    // null: the engine does not say (the initialization then counts as used, see `booted`).
+    isInitialized: record.isInitialized ?? null,
     nextRunConfigurationExists: record.nextRunConfigurationExists,
     pendingChanges: [...pending],
     nicMacs: Object.fromEntries(record.nics.map((n) => [n.name, n.mac ?? null])),
@@ -240,7 +241,7 @@ export const vmHandler = defineHandler({
     if (olds.cluster !== news.cluster) replaces.push("cluster");
     if ((olds.template ?? "Blank") !== (news.template ?? "Blank")) replaces.push("template");
     if (diskReplaced(olds, news)) replaces.push("disks");
-    const reinit = olds.isInitialized === true && initializationChanged(olds, news);
+    const reinit = booted(olds) && initializationChanged(olds, news);
     if (reinit && news.initializationChanges === "replace") replaces.push("initialization");
     const changes =
       replaces.length > 0 ||
@@ -317,9 +318,17 @@ async function findCreated(inputs: Props): Promise<VmRecord | undefined> {
   return findVmByName(ovirtClient(inputs.connection), inputs.name, inputs.cluster);
 }
 
+/**
+ * Whether the VM has booted once (its persisted initialization is used): when the engine does
+ * not say (null), it counts as booted, so a change is reported rather than silently dropped.
+ */
+function booted(props: Props): boolean {
+  return props.isInitialized !== false && props.isInitialized !== undefined;
+}
+
 /** Honest cloud-init: a change after the first boot is said, not silently dropped. */
 function warnIfInitializationKept(olds: Props, news: Props, ctx: OpContext): void {
-  if (olds.isInitialized === true && initializationChanged(olds, news)) {
+  if (booted(olds) && initializationChanged(olds, news)) {
     ctx.say(
       'initialization changed after the VM\'s first boot: the engine applies it at first boot only, so the guest will NOT see it (set initializationChanges: "replace" to rebuild the VM with it)',
     );

@@ -21,10 +21,20 @@ import {
   type VrgSim,
   type VrgVmSpec,
 } from "../../test/sim/vrg";
+import { startOvirtEngine, type OvirtEngine } from "../../test/sim/ovirt";
 import { EngineStack } from "./stack";
 
 /** The example's resources (logical names), in the order summaries list them. */
-export const RESOURCES = ["site-link", "prod-to-dr", "erp-prod", "erp-dr", "prod-traps", "dr-traps"] as const;
+export const RESOURCES = [
+  "site-link",
+  "prod-to-dr",
+  "erp-prod",
+  "erp-dr",
+  "prod-traps",
+  "dr-traps",
+  "dr-data",
+  "erp-standby",
+] as const;
 export type ResourceName = (typeof RESOURCES)[number];
 
 /**
@@ -51,7 +61,32 @@ export const VRG_TIMINGS = { pairingMs: 3000, volumeSetMs: 2000, deleteMs: 2000 
 export type Credentials = Record<
   "local" | "remote" | "vrg-prod" | "vrg-dr",
   { username: string; password: string }
->;
+> & {
+  /** The DR site's oVirt engine (only when the site has one: `DrSiteOptions.ovirt`). */
+  "ovirt-dr"?: { username: string; password: string };
+};
+
+/** The DR site's oVirt engine: its admin, the NFS export of the standby VM's data domain, the ISO. */
+export const OVIRT_USER = "admin@internal";
+export const OVIRT_SEED_PASSWORD = "engine-pass";
+export const STANDBY = {
+  vm: "erp-standby",
+  domain: "dr-data",
+  nfsAddress: "192.0.2.45",
+  nfsPath: "/exports/dr-data",
+  iso: "RHEL6.3-Server-x86_64-DVD1.iso",
+};
+/** Engine simulator timings (real clock): long enough to be seen, short for a demo. */
+export const OVIRT_TIMINGS = {
+  imageCopyMs: 1500,
+  diskCreateMs: 1500,
+  launchMs: 500,
+  powerUpMs: 1000,
+  shutdownMs: 1000,
+  stopMs: 500,
+  removeMs: 1000,
+  domainOpMs: 1000,
+};
 
 /** The seed's credentials (the demo prints none of them; the tests use canaries instead). */
 export const SEED_CREDENTIALS: Credentials = {
@@ -59,6 +94,7 @@ export const SEED_CREDENTIALS: Credentials = {
   remote: { username: Object.keys(SEED_REMOTE.users)[0]!, password: Object.values(SEED_REMOTE.users)[0]! },
   "vrg-prod": { username: DEFAULT_VRG_USER, password: DEFAULT_VRG_PASSWORD },
   "vrg-dr": { username: DEFAULT_VRG_USER, password: DEFAULT_VRG_PASSWORD },
+  "ovirt-dr": { username: OVIRT_USER, password: OVIRT_SEED_PASSWORD },
 };
 
 /** Distinctive passwords: finding one anywhere (state, output) is a leak, never a coincidence. */
@@ -69,12 +105,15 @@ export function canaryCredentials(tag: string): Credentials {
     remote: { username: SEED_CREDENTIALS.remote.username, password: canary("remote") },
     "vrg-prod": { username: DEFAULT_VRG_USER, password: canary("vrgprod") },
     "vrg-dr": { username: DEFAULT_VRG_USER, password: canary("vrgdr") },
+    "ovirt-dr": { username: OVIRT_USER, password: canary("ovirtdr") },
   };
 }
 
 export interface DrSite {
   hitachi: HitachiPair;
   vrg: VrgPair;
+  /** The DR site's oVirt engine, when the site has one. */
+  ovirt?: OvirtEngine;
   credentials: Credentials;
   /** The example's stack config pointing at the simulators (no secrets). */
   config(): Record<string, string>;
@@ -87,6 +126,8 @@ export interface DrSiteOptions {
   /** Extra addresses the remote array also answers at (a registration "moved" there). */
   remoteAliases?: string[];
   hitachi?: Partial<HitachiArrayOptions>;
+  /** Also an oVirt engine at the DR site (oVirt 4.4, or RHEV 3.6), for the standby VM. */
+  ovirt?: "ovirt-4.4" | "rhev-3.6";
 }
 
 export async function startDrSite(opts: DrSiteOptions = {}): Promise<DrSite> {
@@ -110,10 +151,24 @@ export async function startDrSite(opts: DrSiteOptions = {}): Promise<DrSite> {
     throw hitachi.status === "rejected" ? hitachi.reason : (vrg as PromiseRejectedResult).reason;
   }
   vrg.value.addVm(ERP_VM);
+  const engineUser = credentials["ovirt-dr"];
+  const ovirt =
+    opts.ovirt && engineUser
+      ? await startOvirtEngine({
+          mode: opts.ovirt,
+          timings: OVIRT_TIMINGS,
+          users: { [engineUser.username]: engineUser.password },
+          seed: { isoFiles: [STANDBY.iso] },
+        }).catch(async (err: unknown) => {
+          await Promise.allSettled([hitachi.value.stop(), vrg.value.stop()]);
+          throw err;
+        })
+      : undefined;
   const site: DrSite = {
     hitachi: hitachi.value,
     vrg: vrg.value,
-    credentials,
+    ...(ovirt ? { ovirt } : {}),
+    credentials: ovirt ? credentials : withoutEngine(credentials),
     config: () => {
       const peer = site.vrg.dr.replicationAddress;
       return {
@@ -125,13 +180,26 @@ export async function startDrSite(opts: DrSiteOptions = {}): Promise<DrSite> {
         drVrgPeerPort: String(peer.port),
         alarmReceiverIp: ALARM_RECEIVER.ip,
         alarmReceiverPort: String(ALARM_RECEIVER.port),
+        ...(site.ovirt
+          ? {
+              drEngineEndpoint: site.ovirt.url,
+              drNfsAddress: STANDBY.nfsAddress,
+              drNfsPath: STANDBY.nfsPath,
+              drStandbyIso: STANDBY.iso,
+            }
+          : {}),
       };
     },
     stop: async () => {
-      await Promise.allSettled([site.hitachi.stop(), site.vrg.stop()]);
+      await Promise.allSettled([site.hitachi.stop(), site.vrg.stop(), site.ovirt?.stop()]);
     },
   };
   return site;
+}
+
+function withoutEngine(c: Credentials): Credentials {
+  const { "ovirt-dr": _engine, ...rest } = c;
+  return rest;
 }
 
 /**
@@ -141,6 +209,7 @@ export async function startDrSite(opts: DrSiteOptions = {}): Promise<DrSite> {
 export async function configureStack(stack: EngineStack, site: DrSite): Promise<void> {
   for (const [key, value] of Object.entries(site.config())) await stack.setConfig(key, value);
   for (const [profile, c] of Object.entries(site.credentials)) {
+    if (!c) continue;
     await stack.setConfig(`drplane:credentials.${profile}.username`, c.username);
     await stack.setConfig(`drplane:credentials.${profile}.password`, c.password, true);
   }
@@ -179,6 +248,20 @@ export function trapOf(vrg: VrgSim): string {
   return t ? `${t.ip}:${t.port}` : "none";
 }
 
+/** The standby VM and its data domain on the DR engine, in one line. */
+export function standbyOf(engine: OvirtEngine | undefined): string {
+  if (!engine) return "no DR engine";
+  const vm = engine.vm(STANDBY.vm);
+  const domain = engine.domain(STANDBY.domain);
+  const disks = vm ? engine.vmDisks(vm.id).map((d) => `${d.alias} ${d.status}`) : [];
+  return [
+    vm
+      ? `VM ${STANDBY.vm} ${vm.status}, ${vm.config.memory / 2 ** 20} MiB, CD "${vm.cdrom}", disks [${disks.join(", ")}]`
+      : `no VM ${STANDBY.vm}`,
+    domain ? `domain ${STANDBY.domain} ${domain.status}` : `no domain ${STANDBY.domain}`,
+  ].join("; ");
+}
+
 export function sessionsOf(vrg: VrgSim): string {
   const c = vrg.counters;
   return `${c.liveTokens} live, ${c.logins} logins, ${c.logouts} logouts`;
@@ -204,6 +287,16 @@ export function leftovers(site: DrSite): string[] {
     if (v.pairing().status !== PAIR_STATUS.unpaired) out.push(`${role} VRG pairing: ${pairingOf(v)}`);
     if (v.trapInfo) out.push(`${role} VRG alarm receiver: ${trapOf(v)}`);
     if (v.liveTokens) out.push(`${role} VRG live tokens: ${sessionsOf(v)}`);
+  }
+  const engine = site.ovirt;
+  if (engine) {
+    const vms = engine.vms().filter((v) => v.config.name === STANDBY.vm);
+    if (vms.length) out.push(`DR engine VMs: ${vms.map((v) => `${v.config.name} ${v.status}`).join(", ")}`);
+    const domain = engine.domain(STANDBY.domain);
+    if (domain) out.push(`DR engine storage domain: ${STANDBY.domain} ${domain.status}`);
+    const c = engine.counters;
+    if (c.liveTokens || c.liveSessions)
+      out.push(`DR engine live tokens/sessions: ${c.liveTokens}/${c.liveSessions}`);
   }
   return out;
 }

@@ -54,7 +54,11 @@ async function demo(): Promise<number> {
     `program: examples/dr-topology copied to ${programDir}, npm install of the tarball ${seconds(Date.now() - t)}`,
   );
 
-  const sims = await startDrSite({ remoteAliases: [`127.0.0.1:${ALIAS_PORT}`], jobDurationMs: JOB_MS });
+  const sims = await startDrSite({
+    remoteAliases: [`127.0.0.1:${ALIAS_PORT}`],
+    jobDurationMs: JOB_MS,
+    ovirt: "ovirt-4.4",
+  });
   const { hitachi, vrg } = sims;
   let demo: Demo | undefined;
   let failed = false;

@@ -11,6 +11,8 @@ import {
   SEED_CREDENTIALS as CREDENTIALS,
   pairingOf,
   sessionsOf,
+  STANDBY,
+  standbyOf,
   strategiesOf,
   trapOf,
   type DrSite,
@@ -29,6 +31,7 @@ const LOGOUT_WAIT_MS = 10_000;
 /** The steps; each throws when the operations or the systems are not as expected. */
 export async function scenario(d: Demo, sims: DrSite): Promise<void> {
   const { hitachi, vrg } = sims;
+  const engine = sims.ovirt!;
   const { production, dr } = vrg;
   const remoteId = hitachi.remote.storageDeviceId;
   const listsRemote = () => hitachi.local.registrations().some((r) => r.storageDeviceId === remoteId);
@@ -39,7 +42,9 @@ export async function scenario(d: Demo, sims: DrSite): Promise<void> {
       production.pairing().status === PAIR_STATUS.unpaired &&
       production.strategies().length + dr.strategies().length === 0 &&
       !production.trapInfo &&
-      !dr.trapInfo,
+      !dr.trapInfo &&
+      engine.vm(STANDBY.vm) === undefined &&
+      engine.domain(STANDBY.domain) === undefined,
     "",
   );
 
@@ -72,6 +77,22 @@ export async function scenario(d: Demo, sims: DrSite): Promise<void> {
     "both VRGs send alarms to the receiver",
     trapOf(production) === `${ALARM_RECEIVER.ip}:${ALARM_RECEIVER.port}` && trapOf(dr) === trapOf(production),
     `production ${trapOf(production)}, dr ${trapOf(dr)}`,
+  );
+
+  const standby = () => engine.vm(STANDBY.vm);
+  d.expect(
+    "the DR data domain is attached and active",
+    engine.domain(STANDBY.domain)?.status === "active",
+    standbyOf(engine),
+  );
+  d.expect(
+    "the standby VM is stopped, on the DR data domain, with the ISO in its drive",
+    standby()?.status === "down" &&
+      standby()?.cdrom === STANDBY.iso &&
+      engine
+        .vmDisks(standby()!.id)
+        .some((x) => x.status === "ok" && x.storageDomainId === engine.domain(STANDBY.domain)?.id),
+    standbyOf(engine),
   );
 
   await d.run("3a. preview --expect-no-changes passes", "preview", expect("same"), undefined, [
@@ -139,7 +160,14 @@ export async function scenario(d: Demo, sims: DrSite): Promise<void> {
   await d.run(
     "6b. up while the link is down fails, naming it",
     "up",
-    expect("same", { "prod-to-dr": "update (failed)", "erp-prod": "not run", "erp-dr": "not run" }),
+    expect("same", {
+      "prod-to-dr": "update (failed)",
+      "erp-prod": "not run",
+      "erp-dr": "not run",
+      // Independent of the link; whether the engine still starts them after the failure is timing.
+      "dr-data": ["same", "not run"],
+      "erp-standby": ["same", "not run"],
+    }),
     /link to .* is broken \(status 5/,
   );
   d.expect(
@@ -167,9 +195,29 @@ export async function scenario(d: Demo, sims: DrSite): Promise<void> {
     `state ${String(pairingInState?.outputs?.state)}; production ${pairingOf(production)}`,
   );
 
-  await d.run("7. destroy", "destroy", expect("delete"));
+  d.drift("7. drift: someone gives the standby VM 8 GiB of memory on the DR engine", () => {
+    engine.setVmMemory(STANDBY.vm, 8 * 2 ** 30);
+    say(`    DR engine now: ${standbyOf(engine)}`);
+  });
+  await d.run(
+    "7a. refresh records the drift",
+    "refresh",
+    expect("refresh-same", { "erp-standby": "refresh-drift" }),
+  );
+  await d.run(
+    "7b. up converges: the declared 4 GiB, in place",
+    "up",
+    expect("same", { "erp-standby": "update" }),
+  );
+  d.expect(
+    "the standby VM has its declared memory again, still stopped",
+    standby()?.config.memory === 4 * 2 ** 30 && standby()?.status === "down",
+    standbyOf(engine),
+  );
+
+  await d.run("8. destroy", "destroy", expect("delete"));
   say();
-  say("── 8. final checks on the simulators");
+  say("── 9. final checks on the simulators");
   d.expect(
     "no registration on the local array",
     hitachi.local.registrations().length === 0,
@@ -211,6 +259,21 @@ export async function scenario(d: Demo, sims: DrSite): Promise<void> {
     "no live VRG token once the provider host has stopped",
     production.liveTokens === 0 && dr.liveTokens === 0,
     `production ${sessionsOf(production)}; dr ${sessionsOf(dr)}`,
+  );
+  d.expect(
+    "no standby VM and no DR data domain on the DR engine",
+    standby() === undefined && engine.domain(STANDBY.domain) === undefined,
+    standbyOf(engine),
+  );
+  while (
+    engine.counters.liveTokens + engine.counters.liveSessions > 0 &&
+    Date.now() - waitStart < LOGOUT_WAIT_MS
+  )
+    await sleep(250);
+  d.expect(
+    "no live token or session on the DR engine once the provider host has stopped",
+    engine.counters.liveTokens === 0 && engine.counters.liveSessions === 0,
+    `${engine.counters.liveTokens} tokens, ${engine.counters.liveSessions} sessions; ${engine.counters.ssoLogins} logins`,
   );
   const finalExport = await d.stack.exportText();
   const passwords = Object.values(CREDENTIALS).map((c) => c.password);
