@@ -76,7 +76,9 @@ export = async () => {
     contentType: "text/plain; charset=utf-8",
   });
 
-  // The large file: segments of 10 MB (the seed's), 4 in flight, each MD5-verified.
+  // The large file, each segment MD5-verified. The seed's script uses 10 MB segments, 4 in
+  // flight; set here explicitly (explicit inputs win). Without them the provider plans from the
+  // file's size and the cluster's /info (docs/vendors/swift.md, "SloObject in detail").
   const backup = new drplane.SloObject(
     "backup",
     {
@@ -86,6 +88,8 @@ export = async () => {
       file: config.get("backupFile") ?? "./backup.bin",
       contentType: "application/octet-stream",
       metadata: { Source: "db1" },
+      segmentSize: 10 * 1024 * 1024,
+      concurrency: 4,
     },
     { dependsOn: [folder] },
   );
