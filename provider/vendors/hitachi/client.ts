@@ -2,20 +2,19 @@
  * Hitachi Configuration Manager REST client (embedded flavour, base path
  * /ConfigurationManager): API version gate, sessions (Basic login → `Session <token>`,
  * always discarded), authenticated calls with `Authorization` and `Remote-Authorization`,
- * and job waits through core/poll. Knows nothing about Pulumi.
+ * and `getJob` (job waits: jobs.ts `waitForHitachiJob` on core/poll). Knows nothing about Pulumi.
  */
 import { systemClock, type Clock } from "../../core/clock";
 import { resolveCredentials } from "../../core/credentials";
 import { call } from "../../core/call";
 import { AuthError, InputError, isDrplaneError, TransientError, VendorError } from "../../core/errors";
 import type { HttpEndpoint, HttpRequest, TlsOptions } from "../../core/http";
-import { poll, type PollResult } from "../../core/poll";
 import { processWide } from "../../core/process-state";
 import { registerSecret } from "../../core/redact";
 import type { RetryOptions } from "../../core/retry";
 import { rejectedBy401, sessionKey, withSession, type SessionHooks } from "../../core/session";
 import { HITACHI_ERRORS } from "./errors";
-import { classifyHitachiJob, type HitachiJob } from "./jobs";
+import type { HitachiJob } from "./jobs";
 
 export const BASE_PATH = "/ConfigurationManager";
 /** The seed's sample requires API version 1.3.x or newer (seed 000, step 4). */
@@ -51,15 +50,6 @@ export interface CallOptions {
   timeoutMs?: number;
   /** Options of the retry site of an idempotent call (deadline, progress on retry…). */
   retry?: Omit<RetryOptions, "clock">;
-}
-
-export interface JobWaitOptions {
-  what: string;
-  timeoutMs: number;
-  clock?: Clock;
-  onState?: (state: string, elapsedMs: number) => void;
-  /** Runs before each poll (e.g. keeping the remote session alive). */
-  beforePoll?: () => Promise<void>;
 }
 
 export interface SessionOptions {
@@ -344,28 +334,5 @@ export class HitachiClient {
       idempotent: true,
     });
     return res.body;
-  }
-
-  /** Waits for an asynchronous job to reach Completed; throws JobFailedError on Failed. */
-  async waitForJob(
-    session: HitachiSession,
-    job: HitachiJob,
-    opts: JobWaitOptions,
-  ): Promise<PollResult<HitachiJob>> {
-    const first = classifyHitachiJob(job);
-    if (first.status === "success") return { snapshot: job, elapsedMs: 0, polls: 0 };
-    return poll<HitachiJob>({
-      what: `Hitachi job ${job.jobId} (${opts.what})`,
-      jobId: String(job.jobId),
-      describe: async () => {
-        await opts.beforePoll?.();
-        return this.getJob(session, job.jobId);
-      },
-      classify: classifyHitachiJob,
-      timeoutMs: opts.timeoutMs,
-      clock: opts.clock ?? this.clock,
-      onState: opts.onState,
-      meta: { vendor: "hitachi", operation: opts.what },
-    });
   }
 }

@@ -10,19 +10,19 @@ import { ManualClock } from "../../../provider/core/clock";
 import { isDrplaneError } from "../../../provider/core/errors";
 import { RETRY_DEFAULTS } from "../../../provider/core/retry";
 import { HitachiClient } from "../../../provider/vendors/hitachi/client";
+import { waitForHitachiJob } from "../../../provider/vendors/hitachi/jobs";
 
 const busy = busyServer();
 const ready = busy.url;
 
-test("waitForJob against a 503 array sends at most the attempt cap, attempts summed", async () => {
+test("a job wait against a 503 array sends at most the attempt cap, attempts summed", async () => {
   const clock = new ManualClock();
   const client = new HitachiClient({ endpoint: await ready, profile: "lab" }, clock);
   const session = { token: "t", sessionId: 1 };
   await assert.rejects(
-    client.waitForJob(
-      session,
+    waitForHitachiJob(
       { jobId: 42, status: "Running" },
-      { what: "test job", timeoutMs: 30 * 60_000 },
+      { what: "test job", read: () => client.getJob(session, 42), timeoutMs: 30 * 60_000, clock },
     ),
     (err: unknown) => {
       assert.ok(isDrplaneError(err, "DRP_TRANSIENT"), String(err));
