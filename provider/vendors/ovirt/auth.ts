@@ -17,7 +17,7 @@ import type { HttpEndpoint } from "../../core/http";
 import { registerSecret } from "../../core/redact";
 import { obj, str } from "./codec";
 import { OVIRT_ERRORS, ovirtHttpError, readFault } from "./errors";
-import { assertMayLogin, recordRejection, recordSuccess } from "./login-guard";
+import { ovirtLoginGuard } from "./login-guard";
 
 export const SSO_TOKEN_PATH = "/ovirt-engine/sso/oauth/token";
 export const SSO_LOGOUT_PATH = "/ovirt-engine/services/sso-logout";
@@ -57,7 +57,7 @@ function refused(t: AuthTarget, err: unknown, account: string, password: string,
       },
     },
   );
-  recordRejection(account, password, wrapped);
+  ovirtLoginGuard.recordRejection(account, password, wrapped);
   return wrapped;
 }
 
@@ -65,7 +65,7 @@ function refused(t: AuthTarget, err: unknown, account: string, password: string,
 export async function oauthLogin(t: AuthTarget): Promise<OvirtSession> {
   const { username, password } = resolveCredentials(t.profile, t.username);
   const account = `${t.origin}|${username}`;
-  assertMayLogin(account, password);
+  ovirtLoginGuard.assertMayLogin(account, password, t.clock.now());
   let body: unknown;
   try {
     const res = await call(t.endpoint, {
@@ -88,7 +88,7 @@ export async function oauthLogin(t: AuthTarget): Promise<OvirtSession> {
       });
     }
     registerSecret(token);
-    recordSuccess(account);
+    ovirtLoginGuard.recordSuccess(account);
     return { kind: "bearer", token };
   } catch (err) {
     throw refused(t, err, account, password, username);
@@ -99,7 +99,7 @@ export async function oauthLogin(t: AuthTarget): Promise<OvirtSession> {
 export async function basicLogin(t: AuthTarget, base: string): Promise<OvirtSession> {
   const { username, password } = resolveCredentials(t.profile, t.username);
   const account = `${t.origin}|${username}`;
-  assertMayLogin(account, password);
+  ovirtLoginGuard.assertMayLogin(account, password, t.clock.now());
   const basic = `Basic ${Buffer.from(`${username}:${password}`, "utf8").toString("base64")}`;
   registerSecret(basic.slice("Basic ".length));
   try {
@@ -114,7 +114,7 @@ export async function basicLogin(t: AuthTarget, base: string): Promise<OvirtSess
     });
     const cookie = /JSESSIONID=([^;,\s]+)/.exec(res.headers["set-cookie"] ?? "")?.[1];
     if (cookie) registerSecret(cookie);
-    recordSuccess(account);
+    ovirtLoginGuard.recordSuccess(account);
     return { kind: "cookie", basic, root: res.body, ...(cookie ? { cookie: `JSESSIONID=${cookie}` } : {}) };
   } catch (err) {
     throw refused(t, err, account, password, username);

@@ -20,7 +20,7 @@ import { registerSecret } from "../../core/redact";
 import { sessionKey, withSession, type SessionHooks, type SessionRejected } from "../../core/session";
 import { CODE, VRG_ERRORS } from "./errors";
 import { sendInStyle } from "./key-style";
-import { assertMayLogin, recordLock, recordRejection, recordSuccess } from "./login-guard";
+import { vrgLoginGuard } from "./login-guard";
 import { loginWire, versionsWire, type KeyStyle, type VrgVersion } from "./wire";
 
 export const BASE_PATH = "/vrgservice";
@@ -286,7 +286,7 @@ export class VrgClient {
     // The unsalted hash works as a password: it is a secret too.
     registerSecret(authKey);
     const account = `${this.origin}|${username}`;
-    assertMayLogin(account, authKey, this.clock.now());
+    vrgLoginGuard.assertMayLogin(account, authKey, this.clock.now());
     const { loginPath } = await this.resolvedVersion();
     const sentAt = this.clock.now();
     let res: VrgResponse;
@@ -314,7 +314,7 @@ export class VrgClient {
       });
     }
     registerSecret(token);
-    recordSuccess(account);
+    vrgLoginGuard.recordSuccess(account);
     const info = loginWire.fromWire(res.body);
     const validityMs = info.validityMs && info.validityMs > 0 ? info.validityMs : TOKEN_VALIDITY_MS;
     const margin = Math.min(TOKEN_MARGIN_MS, validityMs / 10);
@@ -342,8 +342,9 @@ export class VrgClient {
         },
       },
     );
-    if (code === CODE.lockedNow || code === CODE.locked) recordLock(account, this.clock.now(), wrapped);
-    else recordRejection(account, authKey, wrapped);
+    if (code === CODE.lockedNow || code === CODE.locked)
+      vrgLoginGuard.recordLock(account, this.clock.now(), wrapped);
+    else vrgLoginGuard.recordRejection(account, authKey, wrapped);
     return wrapped;
   }
 
