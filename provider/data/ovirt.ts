@@ -8,9 +8,6 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { CONFIG_KEY, setStackCredentials } from "../core/credentials";
-import { InputError } from "../core/errors";
-import { checkWith } from "../core/schema";
 import { ovirtClient, ovirtConnectionSchema, ovirtRefSchema } from "../inputs/ovirt";
 import type { OvirtClient } from "../vendors/ovirt/client";
 import {
@@ -30,7 +27,7 @@ import {
   type VmStatistics,
 } from "../vendors/ovirt/lists";
 import type { OvirtConnectionArgs } from "../args/ovirt";
-import { keptAlive } from "./kept-alive";
+import { checkedArgs, keptAlive, loadStackCredentials } from "./kit";
 
 export type {
   ClusterInfo,
@@ -68,12 +65,7 @@ function validated(what: string, connection: OvirtConnectionArgs, extra: Extra =
         .map(([k, v]) => [k, v.value]),
     ),
   };
-  const { failures } = checkWith(schema, args as Record<string, unknown>);
-  if (failures.length > 0) {
-    throw new InputError(`${what}: ${failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`, {
-      meta: { property: failures[0]!.property },
-    });
-  }
+  checkedArgs(what, schema, args);
 }
 
 /** Runs `work` on a client that logs out as soon as it is done (a program makes a few calls and exits). */
@@ -84,12 +76,7 @@ async function withClient<T>(
   work: (client: OvirtClient) => Promise<T>,
 ): Promise<T> {
   validated(what, connection, extra);
-  try {
-    // Under Pulumi, the stack's secret config is readable here (the host reads it in configure).
-    setStackCredentials(pulumi.runtime.getConfig(CONFIG_KEY));
-  } catch {
-    // Not running under Pulumi: the environment is used.
-  }
+  loadStackCredentials();
   return work(ovirtClient(connection, { lingerMs: 0 }));
 }
 

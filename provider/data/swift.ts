@@ -7,15 +7,12 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { setStackCredentials, CONFIG_KEY } from "../core/credentials";
-import { InputError } from "../core/errors";
-import { checkWith } from "../core/schema";
 import { listObjects } from "../vendors/swift/bulk";
 import { manifestSegments, readContainer } from "../vendors/swift/containers";
 import { readObject } from "../vendors/swift/objects";
 import { containerNameSchema, objectNameSchema, swiftClient, swiftConnectionSchema } from "../inputs/swift";
 import type { SwiftConnectionArgs } from "../args/swift";
-import { keptAlive } from "./kept-alive";
+import { checkedArgs as validate, keptAlive, loadStackCredentials } from "./kit";
 
 export interface GetSwiftContainerArgs {
   connection: SwiftConnectionArgs;
@@ -69,21 +66,6 @@ export interface SwiftObjectInfo {
   staticLargeObject?: boolean;
   /** SLOs: the number of segments in the manifest. */
   segmentCount?: number;
-}
-
-function validate<S extends z.ZodType>(what: string, schema: S, args: unknown): z.output<S> {
-  const { inputs, failures } = checkWith(schema, (args ?? {}) as Record<string, unknown>);
-  if (failures.length > 0) {
-    throw new InputError(`${what}: ${failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`, {
-      meta: { property: failures[0]!.property },
-    });
-  }
-  return inputs as z.output<S>;
-}
-
-/** The program's stack config carries the credentials the provider host gets in `configure`. */
-function loadStackCredentials(): void {
-  setStackCredentials(pulumi.runtime.getConfig(CONFIG_KEY));
 }
 
 const unquote = (etag: string | undefined) => (etag ?? "").replace(/^"|"$/g, "");

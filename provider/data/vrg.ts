@@ -7,9 +7,6 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { CONFIG_KEY, setStackCredentials } from "../core/credentials";
-import { InputError } from "../core/errors";
-import { checkWith } from "../core/schema";
 import { vmUuidSchema, vrgClient, vrgConnectionSchema } from "../inputs/vrg";
 import type { VrgClient } from "../vendors/vrg/client";
 import { getPairing, pairingState } from "../vendors/vrg/pairing";
@@ -25,7 +22,7 @@ import {
 import { volumeStates, type VolumeState } from "../vendors/vrg/strategy";
 import { listFaultVms } from "../vendors/vrg/strategy-reader";
 import type { VrgConnectionArgs } from "../args/vrg";
-import { keptAlive } from "./kept-alive";
+import { checkedArgs, keptAlive, loadStackCredentials } from "./kit";
 
 export type { NetInfo, VmDrStatus, VrgStatus, VolumeState };
 
@@ -34,24 +31,13 @@ function validated(what: string, connection: VrgConnectionArgs, vmUuid?: string)
   const schema = z
     .object({ connection: vrgConnectionSchema, ...(vmUuid !== undefined ? { vmUuid: vmUuidSchema } : {}) })
     .strict();
-  const args = { connection, ...(vmUuid !== undefined ? { vmUuid } : {}) };
-  const { failures } = checkWith(schema, args as Record<string, unknown>);
-  if (failures.length > 0) {
-    throw new InputError(`${what}: ${failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`, {
-      meta: { property: failures[0]!.property },
-    });
-  }
+  checkedArgs(what, schema, { connection, ...(vmUuid !== undefined ? { vmUuid } : {}) });
   return connection;
 }
 
 function client(what: string, connection: VrgConnectionArgs, vmUuid?: string): VrgClient {
   const c = validated(what, connection, vmUuid);
-  try {
-    // Under Pulumi, the stack's secret config is readable here (the host reads it in configure).
-    setStackCredentials(pulumi.runtime.getConfig(CONFIG_KEY));
-  } catch {
-    // Not running under Pulumi: the environment is used.
-  }
+  loadStackCredentials();
   // A program makes a few calls and exits: log out as soon as they are done.
   return vrgClient(c, { lingerMs: 0 });
 }
