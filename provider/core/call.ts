@@ -36,6 +36,16 @@ export interface CallOptions extends Omit<HttpRequest, "body" | "vendor"> {
   mapError?: (err: unknown) => unknown;
 }
 
+/**
+ * What a vendor client's request says, before the client adds its auth, base path and error
+ * table: vendors extend it (Hitachi sessions, VRG `auth`, oVirt Correlation-Id) instead of
+ * declaring the same fields again.
+ */
+export type VendorRequest = Pick<
+  CallOptions,
+  "method" | "path" | "query" | "body" | "operation" | "idempotent" | "headers" | "timeoutMs"
+>;
+
 /** The HTTP request of one attempt. */
 function attemptOf(opts: CallOptions): HttpRequest {
   const { body, ...rest } = opts;

@@ -6,9 +6,9 @@
  */
 import { systemClock, type Clock } from "../../core/clock";
 import { resolveCredentials } from "../../core/credentials";
-import { call } from "../../core/call";
+import { call, type VendorRequest } from "../../core/call";
 import { AuthError, InputError, isDrplaneError, TransientError, VendorError } from "../../core/errors";
-import type { HttpEndpoint, HttpRequest, TlsOptions } from "../../core/http";
+import type { HttpEndpoint, TlsOptions } from "../../core/http";
 import { processWide } from "../../core/process-state";
 import { registerSecret } from "../../core/redact";
 import type { RetryOptions } from "../../core/retry";
@@ -36,18 +36,10 @@ export interface HitachiSession {
   sessionId: number;
 }
 
-export interface CallOptions {
-  method: HttpRequest["method"];
-  path: string;
-  body?: unknown;
-  query?: HttpRequest["query"];
-  operation: string;
-  /** GET/DELETE-by-id are idempotent and retried on transient failures; POSTs are not. */
-  idempotent: boolean;
+/** GET/DELETE-by-id are idempotent and retried on transient failures; POSTs are not. */
+export interface CallOptions extends VendorRequest {
   session?: HitachiSession;
   remoteSession?: HitachiSession;
-  headers?: Record<string, string>;
-  timeoutMs?: number;
   /** Options of the retry site of an idempotent call (deadline, progress on retry…). */
   retry?: Omit<RetryOptions, "clock">;
 }

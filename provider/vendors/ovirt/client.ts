@@ -10,7 +10,7 @@
  * carry the operation's `Correlation-Id`, and errors print it. Knows nothing about Pulumi.
  */
 import { randomBytes } from "node:crypto";
-import { call } from "../../core/call";
+import { call, type VendorRequest } from "../../core/call";
 import { outsideScope } from "../../core/call-scope";
 import { systemClock, type Clock } from "../../core/clock";
 import { isDrplaneError, VendorError, type DrplaneError } from "../../core/errors";
@@ -65,20 +65,12 @@ export interface OvirtApi {
   tried: string[];
 }
 
-export interface OvirtRequest {
-  method: HttpRequest["method"];
-  /** A path below the API base ("/vms/123"), or an absolute URL. */
-  path: string;
-  query?: HttpRequest["query"];
-  body?: unknown;
-  operation: string;
-  /** Retried on transient failures (reads, and writes whose repeat cannot do harm). */
-  idempotent: boolean;
+/** `path` is below the API base ("/vms/123") or absolute; idempotent calls are retried. */
+export interface OvirtRequest extends Omit<VendorRequest, "timeoutMs"> {
   /** The operation's Correlation-Id: sent on writes (not on GET) and printed in their errors. */
   correlationId?: string;
   /** Statuses that are answers, not errors (404 for a lookup). */
   accept?: readonly number[];
-  headers?: Record<string, string>;
   target?: string;
 }
 

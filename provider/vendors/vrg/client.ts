@@ -11,10 +11,10 @@
 import { createHash } from "node:crypto";
 import { systemClock, type Clock } from "../../core/clock";
 import { resolveCredentials } from "../../core/credentials";
-import { call } from "../../core/call";
+import { call, type VendorRequest } from "../../core/call";
 import { outsideScope } from "../../core/call-scope";
 import { AuthError, isDrplaneError, VendorError, type DrplaneError } from "../../core/errors";
-import type { HttpEndpoint, HttpRequest, TlsOptions } from "../../core/http";
+import type { HttpEndpoint, TlsOptions } from "../../core/http";
 import { processWide } from "../../core/process-state";
 import { registerSecret } from "../../core/redact";
 import { sessionKey, withSession, type SessionHooks, type SessionRejected } from "../../core/session";
@@ -71,19 +71,10 @@ export interface VrgSession {
   renewAt: number;
 }
 
-export interface VrgCall {
-  method: HttpRequest["method"];
-  /** Path below /vrgservice, e.g. "/vrgmap". */
-  path: string;
-  query?: HttpRequest["query"];
-  body?: unknown;
-  operation: string;
-  /** Reads and set-to-a-value writes are retried on transient failures; others are not. */
-  idempotent: boolean;
+/** `path` is below /vrgservice ("/vrgmap"); reads and set-to-a-value writes are idempotent. */
+export interface VrgCall extends VendorRequest {
   /** Send the shared token (default true). */
   auth?: boolean;
-  headers?: Record<string, string>;
-  timeoutMs?: number;
 }
 
 export interface VrgResponse<T = unknown> {
