@@ -5,11 +5,11 @@
  * approved into the declared cluster is only waited for, one in another cluster is a conflict.
  * Both dialects; knows nothing about Pulumi.
  */
-import { ConflictError, isDrplaneError, JobFailedError } from "../../core/errors";
+import { ConflictError, JobFailedError } from "../../core/errors";
 import { poll, type PollVerdict } from "../../core/poll";
 import { newCorrelationId, withCorrelationId, type OvirtClient } from "./client";
 import { obj, str, toWire } from "./codec";
-import { eventsOfCorrelation, hostRecordOf, requireByNameOrId, type HostRecord } from "./lists";
+import { withEngineEvents, hostRecordOf, requireByNameOrId, type HostRecord } from "./lists";
 
 export type { HostRecord } from "./lists";
 
@@ -131,16 +131,7 @@ export async function approveHost(opts: {
     });
     host = r.snapshot!;
   } catch (err) {
-    throw withCorrelationId(await withEvents(client, err, correlationId), correlationId);
+    throw withCorrelationId(await withEngineEvents(client, err, correlationId), correlationId);
   }
   return host;
-}
-
-/** A failed wait's error with the engine's events for the operation appended (none: unchanged). */
-async function withEvents(client: OvirtClient, err: unknown, correlationId: string): Promise<unknown> {
-  if (!isDrplaneError(err, "DRP_JOB_FAILED")) return err;
-  const events = await eventsOfCorrelation(client, correlationId);
-  if (!events.length) return err;
-  const quoted = events.map((e) => `${e.severity ?? ""} ${e.description}`.trim()).join("; ");
-  return new JobFailedError(`${err.summary}; engine events: ${quoted}`, { cause: err.cause, meta: err.meta });
 }

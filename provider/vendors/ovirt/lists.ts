@@ -5,7 +5,7 @@
  * id or by exact name (`search=name=…` is case-insensitive with `*` as a wildcard, so names are
  * compared again here, exactly). Both dialects; read-only; knows nothing about Pulumi.
  */
-import { NotFoundError } from "../../core/errors";
+import { isDrplaneError, JobFailedError, NotFoundError } from "../../core/errors";
 import type { OvirtClient } from "./client";
 import {
   at,
@@ -411,6 +411,33 @@ export async function eventsOfCorrelation(
   } catch {
     return [];
   }
+}
+
+/**
+ * A failed operation's error with the engine's events for its Correlation-Id appended: the
+ * engine says there why a disk went illegal, a start fell back to down or an install failed.
+ * Other errors, and a failure without events, are returned unchanged.
+ */
+export async function withEngineEvents(
+  client: OvirtClient,
+  err: unknown,
+  correlationId: string,
+): Promise<unknown> {
+  if (!isDrplaneError(err, "DRP_JOB_FAILED")) return err;
+  const events = await eventsOfCorrelation(client, correlationId);
+  if (!events.length) return err;
+  // The engine's warnings and errors say why; its normal events only when there are none.
+  const telling = events.filter((e) => e.severity !== undefined && e.severity !== "normal");
+  const quoted = (telling.length ? telling : events)
+    .map((e) => `${e.severity ?? ""} ${e.description}`.trim())
+    .join("; ");
+  return new JobFailedError(`${err.summary}; engine events: ${quoted}`, { cause: err.cause, meta: err.meta });
+}
+
+/** `withEngineEvents` for the Correlation-Id the error itself carries (meta.vendorDetail). */
+export async function quoteEngineEvents(client: OvirtClient, err: unknown): Promise<unknown> {
+  const id = isDrplaneError(err) ? err.meta.vendorDetail?.correlationId : undefined;
+  return id ? withEngineEvents(client, err, id) : err;
 }
 
 // ---- helpers -----------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ import { listVmDisks, reconcileDisks, templateDisksOf } from "./disks";
 import { listNics, reconcileNics } from "./nics";
 import { DEFAULT_SHUTDOWN_GRACE_MS, getVmWire, isRunning, startVm, stopVm, waitUnlocked } from "./power";
 import { resolveCluster } from "./resolve";
+import { quoteEngineEvents } from "./lists";
 import { findVmId, pendingFields, recordOf } from "./vm-read";
 import type { VmOp, VmRecord, VmSpec } from "./vm-types";
 import { changedFields, declaredFields, vmBody, type VmField } from "./vm-wire";
@@ -201,7 +202,7 @@ async function converge(
  * existing VM → ConflictError naming it), then converges it.
  * @throws ConflictError, NotFoundError (cluster, template, storage domain, network), JobFailedError (a disk illegal, a start that fell back to down), TimeoutError
  */
-export async function ensureVm(opts: {
+async function ensureVmSteps(opts: {
   client: OvirtClient;
   spec: VmSpec;
   timeoutMs: number;
@@ -270,7 +271,7 @@ export async function ensureVm(opts: {
  * destroyed only when it was declared in `previous` and `detachOnlyDisks` is not set.
  * @throws NotFoundError (the VM is gone), InputError (a disk change that needs a replace), JobFailedError, TimeoutError
  */
-export async function updateVm(opts: {
+async function updateVmSteps(opts: {
   client: OvirtClient;
   id: string;
   spec: VmSpec;
@@ -349,4 +350,21 @@ export async function removeVm(opts: {
     meta: { vendor: "ovirt", operation: "removeVm", vendorDetail: { correlationId: op.correlationId } },
   });
   return { alreadyGone: false, correlationId: op.correlationId };
+}
+
+/**
+ * Creates the VM, or adopts the VM of the same exact name in the cluster, then converges it
+ * (see ensureVmSteps). A failed wait quotes the engine's events for the operation.
+ */
+export function ensureVm(opts: Parameters<typeof ensureVmSteps>[0]): ReturnType<typeof ensureVmSteps> {
+  return ensureVmSteps(opts).catch(async (err: unknown) => {
+    throw await quoteEngineEvents(opts.client, err);
+  });
+}
+
+/** Changes the VM to the spec (see updateVmSteps); a failed wait quotes the engine's events. */
+export function updateVm(opts: Parameters<typeof updateVmSteps>[0]): ReturnType<typeof updateVmSteps> {
+  return updateVmSteps(opts).catch(async (err: unknown) => {
+    throw await quoteEngineEvents(opts.client, err);
+  });
 }

@@ -194,6 +194,11 @@ for (const mode of ["ovirt-4.4", "rhev-3.6"] as const) {
     assert.ok(isDrplaneError(err, "DRP_JOB_FAILED"), String(err));
     assert.match(err.message, /disk bad1-root .* is illegal/);
     assert.match(err.message, /Correlation-Id: drp-/);
+    // The engine's own account of it, from its events for this Correlation-Id.
+    assert.match(
+      err.message,
+      /engine events: error Add-Disk operation failed to complete: the disk bad1-root is illegal/,
+    );
     assert.ok(!visible(err).includes(CANARY));
   });
 
