@@ -3,7 +3,7 @@
  * answers the envelope with `result.records[0] = {user, token}`, a JWT sent as
  * `Authorization: Bearer <jwt>` (the header is UNCONFIRMED: the docs say "JWT Bearer"). The
  * token's lifetime is undocumented, so it is read from the JWT's `exp` (lifetime `exp - iat`,
- * else `exp` against the server's Date header, else our wall clock) and the token is renewed
+ * else `exp` against the client's clock) and the token is renewed
  * shortly before it with `POST /v2.1/auth/refresh` (no body, the current token; same answer).
  * A refused password is never sent again in this process (`nseLoginGuard`, core/login-guard);
  * passwords and tokens are registered with core/redact. No sign-out is documented: a token is
@@ -65,20 +65,17 @@ export function jwtClaims(token: string): { exp?: number; iat?: number } | undef
 }
 
 /**
- * The token's remaining lifetime in ms at the moment the server answered: `exp - iat` when the
- * token says when it was issued, else `exp` against the server's Date header, else against
- * our wall clock. Undefined when the token carries no `exp`.
+ * The token's lifetime in ms from the moment it was issued: `exp - iat` when the token says
+ * when it was issued, else `exp` against `now` (the client's clock, which is wall time in
+ * production; NSE's JWT `exp` is wall time in seconds, so a skewed clock renews early or meets
+ * a 401 and signs in again). Undefined when the token carries no `exp` or the reading is
+ * absurd (not positive).
  */
-export function tokenLifetimeMs(
-  token: string,
-  serverDate?: string,
-  wallNow = Date.now(),
-): number | undefined {
+export function tokenLifetimeMs(token: string, now: number): number | undefined {
   const claims = jwtClaims(token);
   if (claims?.exp === undefined) return undefined;
-  if (claims.iat !== undefined) return (claims.exp - claims.iat) * 1000;
-  const date = Date.parse(serverDate ?? "");
-  return claims.exp * 1000 - (Number.isFinite(date) ? date : wallNow);
+  const ms = claims.iat !== undefined ? (claims.exp - claims.iat) * 1000 : claims.exp * 1000 - now;
+  return ms > 0 ? ms : undefined;
 }
 
 /** The token from a sign-in or refresh answer: `result.records[0].token` (or `result.token`). */
@@ -93,7 +90,6 @@ export function tokenOf(body: unknown): string | undefined {
 function tokenFrom(
   t: AuthTarget,
   body: unknown,
-  headers: Record<string, string>,
   username: string,
   sentAt: number,
   op: string,
@@ -106,8 +102,8 @@ function tokenFrom(
     });
   }
   registerSecret(token);
-  const lifeMs = tokenLifetimeMs(token, headers.date);
-  if (lifeMs === undefined || lifeMs <= 0) return { token, username, issuedAt: sentAt };
+  const lifeMs = tokenLifetimeMs(token, sentAt);
+  if (lifeMs === undefined) return { token, username, issuedAt: sentAt };
   const margin = Math.min(TOKEN_MARGIN_MS, lifeMs / 10);
   return { token, username, issuedAt: sentAt, expiresAt: sentAt + lifeMs, renewAt: sentAt + lifeMs - margin };
 }
@@ -148,7 +144,7 @@ export async function signin(t: AuthTarget): Promise<NseToken> {
       errors: NSE_ERRORS,
       retry: { clock: t.clock },
     });
-    const token = tokenFrom(t, res.body, res.headers, username, sentAt, "login", res.status);
+    const token = tokenFrom(t, res.body, username, sentAt, "login", res.status);
     nseLoginGuard.recordSuccess(account);
     return token;
   } catch (err) {
@@ -171,5 +167,5 @@ export async function refreshToken(t: AuthTarget, current: NseToken): Promise<Ns
     errors: NSE_ERRORS,
     retry: { clock: t.clock },
   });
-  return tokenFrom(t, res.body, res.headers, current.username, sentAt, "refreshToken", res.status);
+  return tokenFrom(t, res.body, current.username, sentAt, "refreshToken", res.status);
 }

@@ -7,3 +7,4 @@ export * from "./client";
 export * from "./auth";
 export * from "./errors";
 export * from "./jobs";
+export * from "./fileshares";

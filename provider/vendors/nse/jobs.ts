@@ -9,7 +9,7 @@
  * prose (UNCONFIRMED). `job_tasks[].request_payload` can hold back-end passwords: it is never
  * read into an `NseJob`, so it cannot reach a log line or an error.
  */
-import { JobFailedError, NotFoundError } from "../../core/errors";
+import { isDrplaneError, JobFailedError, NotFoundError } from "../../core/errors";
 import { log } from "../../core/log";
 import { poll, type PollVerdict } from "../../core/poll";
 import type { NseClient } from "./client";
@@ -198,4 +198,47 @@ export async function waitForNseJob(
     else log.warn("nse", `${opts.what}: ${line}`);
   }
   return snapshot;
+}
+
+/**
+ * The newest jobs (`GET /v2.1/jobs?sort_by=created&order_by=desc`), one page: enough to find a
+ * job of ours still running after a lost reply or a crash.
+ */
+export async function listRecentNseJobs(client: NseClient, limit = 100): Promise<NseJob[]> {
+  const res = await client.request<unknown>({
+    method: "GET",
+    path: "/v2.1/jobs",
+    query: { sort_by: "created", order_by: "desc", offset: 0, limit },
+    operation: "listJobs",
+    idempotent: true,
+  });
+  return res.records.map(jobFromWire).filter((j): j is NseJob => j !== undefined);
+}
+
+/** A recent job on an object that has not ended yet (by `object_id`, or `object_name` + type). */
+export async function findRunningNseJob(
+  client: NseClient,
+  match: { objectId?: string; objectName?: string; objectType?: string; action?: string },
+): Promise<NseJob | undefined> {
+  let jobs: NseJob[];
+  try {
+    jobs = await listRecentNseJobs(client);
+  } catch (err) {
+    // A user whose role may not list jobs: only the lookup by object is left (UNCONFIRMED).
+    if (
+      isDrplaneError(err, "DRP_NOT_FOUND") ||
+      (isDrplaneError(err, "DRP_AUTH") && err.meta.httpStatus === 403)
+    )
+      return undefined;
+    throw err;
+  }
+  return jobs.find(
+    (j) =>
+      classifyNseJob(j).status === "pending" &&
+      (match.action === undefined || j.action === match.action) &&
+      (match.objectId !== undefined
+        ? j.objectId === match.objectId
+        : j.objectName === match.objectName &&
+          (match.objectType === undefined || j.objectType === match.objectType)),
+  );
 }
