@@ -85,3 +85,24 @@ export {
   type IsoFile as OvirtIsoFile,
   type VmStatistics as OvirtVmStatistics,
 } from "./data/ovirt";
+export { NseFileShare } from "./resources/nse-fileshare";
+export { NseFileShareSnapshot } from "./resources/nse-snapshot";
+export type {
+  NseConnectionArgs,
+  NseFileShareArgs,
+  NseFileShareSnapshotArgs,
+  NseSnapshotPolicyArgs,
+  NseSnapshotScheduleArgs,
+  NseExportRuleArgs,
+  GetNseFileShareArgs,
+  GetNseFileShareOutputArgs,
+} from "./args/nse";
+export {
+  getNseJob,
+  getNseJobOutput,
+  getNseFileShare,
+  getNseFileShareOutput,
+  type NseJob,
+  type NseFileShareInfo,
+} from "./data/nse";
+export * as nse from "./vendors/nse";

@@ -20,6 +20,8 @@ import { sloObjectHandler, KIND as SLO_OBJECT } from "./swift-slo-object";
 import { vmHandler, KIND as VM } from "./ovirt-vm";
 import { ovirtStorageDomainHandler, KIND as OVIRT_STORAGE_DOMAIN } from "./ovirt-storage-domain";
 import { ovirtHostApprovalHandler, KIND as OVIRT_HOST_APPROVAL } from "./ovirt-host-approval";
+import { nseFileShareHandler, KIND as NSE_FILE_SHARE } from "./nse-fileshare";
+import { nseSnapshotHandler, KIND as NSE_SNAPSHOT } from "./nse-snapshot";
 
 /** Bump on an incompatible change of `dispatch`'s contract; old shells keep calling v1. */
 export const HANDLER_API_VERSION = 1;
@@ -35,6 +37,8 @@ export const handlers: Readonly<Record<string, Handler>> = {
   [VM]: vmHandler,
   [OVIRT_STORAGE_DOMAIN]: ovirtStorageDomainHandler,
   [OVIRT_HOST_APPROVAL]: ovirtHostApprovalHandler,
+  [NSE_FILE_SHARE]: nseFileShareHandler,
+  [NSE_SNAPSHOT]: nseSnapshotHandler,
 };
 
 export type Method = keyof Handler;
