@@ -7,6 +7,8 @@
  *     (which volumes are replicated, and how) and its DR strategy (which writeagent receives
  *     the data, and where each volume is written);
  *   - optionally, both VRGs send their alarms to one SNMP trap receiver;
+ *   - optionally, the ERP file share on NetApp Service Engine with DR enabled (NSE replicates it
+ *     to the DR site);
  *   - optionally, a standby VM at the DR site on oVirt / RHEV: an NFS data domain attached to
  *     the DR data center and active, and the VM on it, stopped, with the installation ISO in its
  *     CD-ROM drive, ready to be started when the site fails over.
@@ -30,6 +32,10 @@
  *   drNfsAddress, drNfsPath                         the NFS export of the DR data domain
  *   drDataCenter, drCluster, drHost                 where it lives (default "Default", "Default", "Atlantic")
  *   drStandbyIso                                    ISO file in the engine's ISO domain for the standby VM
+ *   nseEndpoint / DRPLANE_DEMO_NSE_ENDPOINT           optional: https://<NetApp Service Engine>
+ *   nseBasePath                                     the API's base path (default "/api")
+ *   nseProfile                                      credential profile (default "nse")
+ *   nseFileServerId                                 the file server the ERP share lives on
  * Passwords never appear here: `drplane:credentials.<profile>.password` (secret config) or
  * DRPLANE_<PROFILE>_PASSWORD. See README.md.
  */
@@ -148,7 +154,31 @@ export = async () => {
   const engineEndpoint = config.get("drEngineEndpoint") ?? process.env.DRPLANE_DEMO_DR_ENGINE_ENDPOINT;
   const standby = engineEndpoint ? standbyVm(config, engineEndpoint) : undefined;
 
+  // Optional: the ERP file share on NetApp Service Engine, replicated to the DR site.
+  const nseEndpoint = config.get("nseEndpoint") ?? process.env.DRPLANE_DEMO_NSE_ENDPOINT;
+  const share = nseEndpoint
+    ? new drplane.NseFileShare("erp-share", {
+        connection: {
+          endpoint: nseEndpoint,
+          profile: config.get("nseProfile") ?? "nse",
+          ...(config.get("nseBasePath") !== undefined ? { basePath: config.get("nseBasePath") } : {}),
+        },
+        name: "erp-data",
+        sharePath: "/erp_data",
+        fileserverId: config.require("nseFileServerId"),
+        sizeGb: 500,
+        serviceLevel: "premium",
+        protocol: "nfs",
+        securityStyle: "unix",
+        exportPolicy: [{ clientMatch: "10.50.0.0/24", access: "rw", superuser: false }],
+        snapshotPolicy: { enabled: true, daily: { hour: 1, minute: 30, snapshotsToKeep: 7 } },
+        drEnabled: true,
+        tags: { app: "erp" },
+      })
+    : undefined;
+
   return {
+    ...(share ? { erpShare: share.id, erpShareState: share.state } : {}),
     ...(standby
       ? {
           standbyVm: standby.vm.vmId,

@@ -21,4 +21,6 @@ declare module "pulumi-drplane" {
   export type StorageDomain = import("../../provider/index").StorageDomain;
   export const Vm: Source["Vm"];
   export type Vm = import("../../provider/index").Vm;
+  export const NseFileShare: Source["NseFileShare"];
+  export type NseFileShare = import("../../provider/index").NseFileShare;
 }

@@ -22,6 +22,7 @@ import {
   type VrgVmSpec,
 } from "../../test/sim/vrg";
 import { startOvirtEngine, type OvirtEngine } from "../../test/sim/ovirt";
+import { SEED as NSE_SEED, startNse, type NseSim } from "../../test/sim/nse";
 import { EngineStack } from "./stack";
 
 /** The example's resources (logical names), in the order summaries list them. */
@@ -34,6 +35,7 @@ export const RESOURCES = [
   "dr-traps",
   "dr-data",
   "erp-standby",
+  "erp-share",
 ] as const;
 export type ResourceName = (typeof RESOURCES)[number];
 
@@ -64,7 +66,16 @@ export type Credentials = Record<
 > & {
   /** The DR site's oVirt engine (only when the site has one: `DrSiteOptions.ovirt`). */
   "ovirt-dr"?: { username: string; password: string };
+  /** NetApp Service Engine (only when the site has one: `DrSiteOptions.nse`). */
+  nse?: { username: string; password: string };
 };
+
+/** NetApp Service Engine: its user, and the file share the example declares. */
+export const NSE_USER = "nse-admin";
+export const NSE_SEED_PASSWORD = "NseSim#2020";
+export const ERP_SHARE = { name: "erp-data", fileServerId: NSE_SEED.fileServerId };
+/** NSE simulator job timings (real clock). */
+export const NSE_TIMINGS = { jobPendingMs: 500, jobRunMs: 1500 };
 
 /** The DR site's oVirt engine: its admin, the NFS export of the standby VM's data domain, the ISO. */
 export const OVIRT_USER = "admin@internal";
@@ -95,6 +106,7 @@ export const SEED_CREDENTIALS: Credentials = {
   "vrg-prod": { username: DEFAULT_VRG_USER, password: DEFAULT_VRG_PASSWORD },
   "vrg-dr": { username: DEFAULT_VRG_USER, password: DEFAULT_VRG_PASSWORD },
   "ovirt-dr": { username: OVIRT_USER, password: OVIRT_SEED_PASSWORD },
+  nse: { username: NSE_USER, password: NSE_SEED_PASSWORD },
 };
 
 /** Distinctive passwords: finding one anywhere (state, output) is a leak, never a coincidence. */
@@ -106,6 +118,7 @@ export function canaryCredentials(tag: string): Credentials {
     "vrg-prod": { username: DEFAULT_VRG_USER, password: canary("vrgprod") },
     "vrg-dr": { username: DEFAULT_VRG_USER, password: canary("vrgdr") },
     "ovirt-dr": { username: OVIRT_USER, password: canary("ovirtdr") },
+    nse: { username: NSE_USER, password: canary("nse") },
   };
 }
 
@@ -114,6 +127,8 @@ export interface DrSite {
   vrg: VrgPair;
   /** The DR site's oVirt engine, when the site has one. */
   ovirt?: OvirtEngine;
+  /** NetApp Service Engine, when the site has one. */
+  nse?: NseSim;
   credentials: Credentials;
   /** The example's stack config pointing at the simulators (no secrets). */
   config(): Record<string, string>;
@@ -128,6 +143,8 @@ export interface DrSiteOptions {
   hitachi?: Partial<HitachiArrayOptions>;
   /** Also an oVirt engine at the DR site (oVirt 4.4, or RHEV 3.6), for the standby VM. */
   ovirt?: "ovirt-4.4" | "rhev-3.6";
+  /** Also NetApp Service Engine, for the ERP file share. */
+  nse?: boolean;
 }
 
 export async function startDrSite(opts: DrSiteOptions = {}): Promise<DrSite> {
@@ -164,11 +181,23 @@ export async function startDrSite(opts: DrSiteOptions = {}): Promise<DrSite> {
           throw err;
         })
       : undefined;
+  const nseUser = credentials.nse;
+  const nse =
+    opts.nse && nseUser
+      ? await startNse({
+          timings: NSE_TIMINGS,
+          users: { [nseUser.username]: nseUser.password },
+        }).catch(async (err: unknown) => {
+          await Promise.allSettled([hitachi.value.stop(), vrg.value.stop(), ovirt?.stop()]);
+          throw err;
+        })
+      : undefined;
   const site: DrSite = {
     hitachi: hitachi.value,
     vrg: vrg.value,
     ...(ovirt ? { ovirt } : {}),
-    credentials: ovirt ? credentials : withoutEngine(credentials),
+    ...(nse ? { nse } : {}),
+    credentials: withoutAbsent(credentials, { "ovirt-dr": !!ovirt, nse: !!nse }),
     config: () => {
       const peer = site.vrg.dr.replicationAddress;
       return {
@@ -188,18 +217,30 @@ export async function startDrSite(opts: DrSiteOptions = {}): Promise<DrSite> {
               drStandbyIso: STANDBY.iso,
             }
           : {}),
+        ...(site.nse
+          ? {
+              nseEndpoint: site.nse.url,
+              nseBasePath: site.nse.basePath,
+              nseFileServerId: ERP_SHARE.fileServerId,
+            }
+          : {}),
       };
     },
     stop: async () => {
-      await Promise.allSettled([site.hitachi.stop(), site.vrg.stop(), site.ovirt?.stop()]);
+      await Promise.allSettled([site.hitachi.stop(), site.vrg.stop(), site.ovirt?.stop(), site.nse?.stop()]);
     },
   };
   return site;
 }
 
-function withoutEngine(c: Credentials): Credentials {
-  const { "ovirt-dr": _engine, ...rest } = c;
-  return rest;
+/** The credentials of the systems the site has (no profile for an absent engine or NSE). */
+function withoutAbsent(c: Credentials, present: { "ovirt-dr": boolean; nse: boolean }): Credentials {
+  const { "ovirt-dr": engine, nse, ...rest } = c;
+  return {
+    ...rest,
+    ...(present["ovirt-dr"] && engine ? { "ovirt-dr": engine } : {}),
+    ...(present.nse && nse ? { nse } : {}),
+  };
 }
 
 /**
@@ -262,6 +303,13 @@ export function standbyOf(engine: OvirtEngine | undefined): string {
   ].join("; ");
 }
 
+/** The file shares NSE holds, in one line. */
+export function shareOf(nse: NseSim | undefined): string {
+  if (!nse) return "no NSE";
+  const shares = nse.shares().map((x) => `${x.name} ${x.size_gb} GB dr_enabled=${x.dr_enabled}`);
+  return shares.join(", ") || "no file share";
+}
+
 export function sessionsOf(vrg: VrgSim): string {
   const c = vrg.counters;
   return `${c.liveTokens} live, ${c.logins} logins, ${c.logouts} logouts`;
@@ -298,6 +346,7 @@ export function leftovers(site: DrSite): string[] {
     if (c.liveTokens || c.liveSessions)
       out.push(`DR engine live tokens/sessions: ${c.liveTokens}/${c.liveSessions}`);
   }
+  if (site.nse && site.nse.shares().length) out.push(`NSE file shares: ${shareOf(site.nse)}`);
   return out;
 }
 

@@ -58,6 +58,7 @@ async function demo(): Promise<number> {
     remoteAliases: [`127.0.0.1:${ALIAS_PORT}`],
     jobDurationMs: JOB_MS,
     ovirt: "ovirt-4.4",
+    nse: true,
   });
   const { hitachi, vrg } = sims;
   let demo: Demo | undefined;

@@ -11,6 +11,8 @@ import {
   SEED_CREDENTIALS as CREDENTIALS,
   pairingOf,
   sessionsOf,
+  ERP_SHARE,
+  shareOf,
   STANDBY,
   standbyOf,
   strategiesOf,
@@ -32,6 +34,7 @@ const LOGOUT_WAIT_MS = 10_000;
 export async function scenario(d: Demo, sims: DrSite): Promise<void> {
   const { hitachi, vrg } = sims;
   const engine = sims.ovirt!;
+  const nse = sims.nse!;
   const { production, dr } = vrg;
   const remoteId = hitachi.remote.storageDeviceId;
   const listsRemote = () => hitachi.local.registrations().some((r) => r.storageDeviceId === remoteId);
@@ -44,7 +47,8 @@ export async function scenario(d: Demo, sims: DrSite): Promise<void> {
       !production.trapInfo &&
       !dr.trapInfo &&
       engine.vm(STANDBY.vm) === undefined &&
-      engine.domain(STANDBY.domain) === undefined,
+      engine.domain(STANDBY.domain) === undefined &&
+      nse.shares().length === 0,
     "",
   );
 
@@ -93,6 +97,12 @@ export async function scenario(d: Demo, sims: DrSite): Promise<void> {
         .vmDisks(standby()!.id)
         .some((x) => x.status === "ok" && x.storageDomainId === engine.domain(STANDBY.domain)?.id),
     standbyOf(engine),
+  );
+
+  d.expect(
+    "the ERP file share exists on NetApp Service Engine, DR enabled",
+    nse.shares().some((x) => x.name === ERP_SHARE.name && x.dr_enabled === true),
+    shareOf(nse),
   );
 
   await d.run("3a. preview --expect-no-changes passes", "preview", expect("same"), undefined, [
@@ -167,6 +177,7 @@ export async function scenario(d: Demo, sims: DrSite): Promise<void> {
       // Independent of the link; whether the engine still starts them after the failure is timing.
       "dr-data": ["same", "not run"],
       "erp-standby": ["same", "not run"],
+      "erp-share": ["same", "not run"],
     }),
     /link to .* is broken \(status 5/,
   );
@@ -215,6 +226,26 @@ export async function scenario(d: Demo, sims: DrSite): Promise<void> {
     standbyOf(engine),
   );
 
+  d.drift("7c. drift: someone turns DR off on the ERP file share in NSE", () => {
+    nse.changeShare(ERP_SHARE.name, { dr_enabled: false });
+    say(`    NSE now: ${shareOf(nse)}`);
+  });
+  await d.run(
+    "7d. refresh records the drift",
+    "refresh",
+    expect("refresh-same", { "erp-share": "refresh-drift" }),
+  );
+  await d.run(
+    "7e. up converges: DR enabled again, in place",
+    "up",
+    expect("same", { "erp-share": "update" }),
+  );
+  d.expect(
+    "the ERP file share has DR enabled again",
+    nse.shares().some((x) => x.name === ERP_SHARE.name && x.dr_enabled === true),
+    shareOf(nse),
+  );
+
   await d.run("8. destroy", "destroy", expect("delete"));
   say();
   say("── 9. final checks on the simulators");
@@ -260,6 +291,7 @@ export async function scenario(d: Demo, sims: DrSite): Promise<void> {
     production.liveTokens === 0 && dr.liveTokens === 0,
     `production ${sessionsOf(production)}; dr ${sessionsOf(dr)}`,
   );
+  d.expect("no file share left on NetApp Service Engine", nse.shares().length === 0, shareOf(nse));
   d.expect(
     "no standby VM and no DR data domain on the DR engine",
     standby() === undefined && engine.domain(STANDBY.domain) === undefined,
