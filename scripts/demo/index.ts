@@ -30,13 +30,11 @@ import {
   SEED_CREDENTIALS as CREDENTIALS,
   VRG_TIMINGS,
   configureStack,
-  pairingOf,
+  leftovers,
   startDrSite,
 } from "./dr-site";
 import { Demo, say, seconds } from "./steps";
 import { ALIAS_PORT, JOB_MS, scenario } from "./scenario";
-import { startHitachiPair } from "../../test/sim/hitachi";
-import { startVrgPair } from "../../test/sim/vrg";
 
 async function demo(): Promise<number> {
   const started = Date.now();
@@ -81,6 +79,10 @@ async function demo(): Promise<number> {
     say(
       `            VM ${ERP_VM.name} ${ERP_VM.uuid} with ${ERP_VM.volumes!.length} disks declared on the platform`,
     );
+    say(
+      `            oVirt 4.4 engine at ${sims.ovirt!.url} (DR site: the standby VM and its NFS data domain)`,
+    );
+    say(`            NetApp Service Engine at ${sims.nse!.apiUrl} (the ERP file share, DR enabled)`);
     const stack = await EngineStack.init(programDir, "demo");
     say(`stack: demo on ${stack.env.PULUMI_BACKEND_URL} (passphrase secrets provider)`);
     await configureStack(stack, sims);
@@ -122,33 +124,23 @@ async function demo(): Promise<number> {
 
 /** `--serve`: the simulators alone, for a real `pulumi up` (examples/dr-topology/README.md). */
 async function serve(): Promise<number> {
-  const [hitachi, vrg] = await Promise.all([
-    startHitachiPair({ common: { jobDurationMs: 3000 } }),
-    startVrgPair({ common: VRG_TIMINGS }),
-  ]);
-  vrg.addVm(ERP_VM);
-  const peer = vrg.dr.replicationAddress;
-  say("Hitachi and VRG simulators running (Ctrl-C to stop). In the shell that runs pulumi:");
-  say(`  export DRPLANE_DEMO_LOCAL_ENDPOINT=${hitachi.local.url}`);
-  say(`  export DRPLANE_DEMO_REMOTE_ENDPOINT=${hitachi.remote.url}`);
-  say(`  export DRPLANE_DEMO_PROD_VRG_ENDPOINT=${vrg.production.url}`);
-  say(`  export DRPLANE_DEMO_DR_VRG_ENDPOINT=${vrg.dr.url}`);
-  say(`  export DRPLANE_DEMO_DR_VRG_PEER_IP=${peer.ip}`);
-  say(`  export DRPLANE_DEMO_DR_VRG_PEER_PORT=${peer.port}`);
-  say("simulator credentials (profile: username / password):");
-  for (const [profile, c] of Object.entries(CREDENTIALS)) {
-    say(`  ${`${profile}:`.padEnd(9)} ${c.username} / ${c.password}`);
+  const sims = await startDrSite({ jobDurationMs: 3000, ovirt: "ovirt-4.4", nse: true });
+  say("simulators running (Hitachi ×2, VRG ×2, oVirt engine, NetApp Service Engine; Ctrl-C to stop).");
+  say("In the example's directory:");
+  for (const [key, value] of Object.entries(sims.config())) say(`  pulumi config set ${key} ${value}`);
+  say("simulator credentials:");
+  for (const [profile, c] of Object.entries(sims.credentials)) {
+    if (!c) continue;
+    say(`  pulumi config set --path 'drplane:credentials.${profile}.username' '${c.username}'`);
+    say(`  pulumi config set --secret --path 'drplane:credentials.${profile}.password' '${c.password}'`);
   }
   say(`the VRGs know VM ${ERP_VM.name} ${ERP_VM.uuid} (the one examples/dr-topology protects)`);
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);
     process.once("SIGTERM", resolve);
   });
-  say(
-    `stopping; local registrations: ${hitachi.local.registrations().length}, live sessions: ${hitachi.local.liveSessions}; ` +
-      `VRG pairing: ${pairingOf(vrg.production)}, strategies: ${vrg.production.strategies().length}+${vrg.dr.strategies().length}`,
-  );
-  await Promise.allSettled([hitachi.stop(), vrg.stop()]);
+  say(`stopping; left on the simulators: ${leftovers(sims).join("; ") || "nothing"}`);
+  await sims.stop();
   return 0;
 }
 
