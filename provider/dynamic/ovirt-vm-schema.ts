@@ -5,21 +5,13 @@
  * cloud-init whose root password comes from a credential profile (never an input).
  */
 import { z } from "zod";
-import { timeoutsSchema } from "../inputs/common";
+import { plainNameSchema, timeoutsSchema } from "../inputs/common";
 import { ovirtConnectionSchema } from "../inputs/ovirt";
 
 /** The engine's VM name rule: letters, digits, '_', '-', '.', at most 64 characters (UNCONFIRMED for 3.6). */
-const vmName = z
-  .string()
-  .min(1)
-  .max(64, "at most 64 characters")
-  .regex(/^[A-Za-z0-9_.-]+$/, "letters, digits, '_', '-', '.' only (the engine's VM name rule)");
+const vmName = plainNameSchema(64, "letters, digits, '_', '-', '.' only (the engine's VM name rule)");
 const objectRef = z.string().min(1).max(255);
-const deviceName = z
-  .string()
-  .min(1)
-  .max(50)
-  .regex(/^[A-Za-z0-9_.-]+$/, "letters, digits, '_', '-', '.' only");
+const deviceName = plainNameSchema(50);
 const bootDevice = z.enum(["hd", "cdrom", "network"]);
 const positiveInt = (what: string) => z.number({ error: what }).int("a whole number").positive("must be > 0");
 

@@ -46,3 +46,15 @@ export const timeoutsSchema = z
     delete: durationSchema.optional(),
   })
   .strict();
+
+/**
+ * A vendor object's name made of letters, digits, '_', '-' and '.' (the rule of oVirt VMs and
+ * devices, and our reading for NSE shares and snapshots), 1..`max` characters.
+ */
+export function plainNameSchema(max: number, rule = "letters, digits, '_', '-' and '.' only") {
+  return z
+    .string()
+    .min(1, "must not be empty")
+    .max(max, `at most ${max} characters`)
+    .regex(/^[A-Za-z0-9_.-]+$/, rule);
+}

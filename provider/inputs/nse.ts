@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { NseClient, type NseConnection } from "../vendors/nse/client";
-import { connectionSchema } from "./common";
+import { connectionSchema, plainNameSchema } from "./common";
 import type { Props } from "./props";
 
 /** `https://nse.example.com[:port]`: scheme and host only (the API's path is `basePath`). */
@@ -42,11 +42,7 @@ export const nseIdSchema = z
  * A file share's name. NSE documents no rule; the volume behind it is an ONTAP volume, so
  * letters, digits, '_', '-' and '.', at most 64 (UNCONFIRMED).
  */
-export const nseShareNameSchema = z
-  .string()
-  .min(1, "must not be empty")
-  .max(64, "at most 64 characters")
-  .regex(/^[A-Za-z0-9_.-]+$/, "letters, digits, '_', '-' and '.' only");
+export const nseShareNameSchema = plainNameSchema(64);
 
 /**
  * The share path (NFS junction or CIFS share name; a trailing '$' hides a CIFS share). NSE
@@ -59,11 +55,7 @@ export const nseSharePathSchema = z
   .regex(/^\S+$/, "no whitespace");
 
 /** A snapshot's name (ONTAP allows 255; letters, digits, '_', '-', '.': UNCONFIRMED for NSE). */
-export const nseSnapshotNameSchema = z
-  .string()
-  .min(1, "must not be empty")
-  .max(255, "at most 255 characters")
-  .regex(/^[A-Za-z0-9_.-]+$/, "letters, digits, '_', '-' and '.' only");
+export const nseSnapshotNameSchema = plainNameSchema(255);
 
 /** The service levels the NSE docs name; compared without case (the examples write "extreme"). */
 export const NSE_SERVICE_LEVELS = ["standard", "premium", "premium-tiering", "extreme", "extreme-tiering"];

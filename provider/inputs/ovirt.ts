@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { OvirtClient, type OvirtConnection } from "../vendors/ovirt/client";
-import { connectionSchema } from "./common";
+import { connectionSchema, plainNameSchema } from "./common";
 import type { Props } from "./props";
 
 /** `https://engine.example.com[:port]`: scheme and host only (the API path is `apiPath`). */
@@ -35,11 +35,7 @@ export type OvirtConnectionInput = z.infer<typeof ovirtConnectionSchema>;
  * The name of an engine object (storage domain, VM, …): the engine allows letters, digits,
  * '_', '-' and '.' (UNCONFIRMED for every object type: it is the VM name rule), at most 50.
  */
-export const ovirtNameSchema = z
-  .string()
-  .min(1, "must not be empty")
-  .max(50, "at most 50 characters")
-  .regex(/^[A-Za-z0-9_.-]+$/, "letters, digits, '_', '-' and '.' only");
+export const ovirtNameSchema = plainNameSchema(50);
 
 /** A reference to an existing engine object by name or id (both are accepted). */
 export const ovirtRefSchema = z
