@@ -25,6 +25,39 @@ export const connectionSchema = z
   .strict();
 export type ConnectionInput = z.infer<typeof connectionSchema>;
 
+/** Why an endpoint is not just scheme://host[:port], or undefined when it is. */
+function endpointProblem(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return undefined; // the URL check reports it
+  }
+  if (url.username || url.password)
+    return "must not contain a user name or password: give credentials through the profile";
+  if (url.pathname !== "/" && url.pathname !== "") return "must be scheme://host[:port] only, without a path";
+  if (url.search || url.hash || value.includes("?") || value.includes("#"))
+    return "must be scheme://host[:port] only, without a query or fragment";
+  if (url.port === "0") return "port must be from 1 to 65535";
+  return undefined;
+}
+
+/**
+ * An endpoint that is an origin only (scheme://host[:port]: no credentials, path, query or
+ * fragment); `pathHint` says where a vendor's API path goes instead ("set the API path with
+ * apiPath").
+ */
+export function originEndpointSchema(pathHint?: string) {
+  return connectionSchema.shape.endpoint.superRefine((value, ctx) => {
+    const problem = endpointProblem(value);
+    if (problem)
+      ctx.addIssue({
+        code: "custom",
+        message: pathHint && problem.includes("without a path") ? `${problem} (${pathHint})` : problem,
+      });
+  });
+}
+
 const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)$/;
 export const durationSchema = z.union([
   z.number().int().positive(),

@@ -6,18 +6,11 @@
  */
 import { z } from "zod";
 import { NseClient, type NseConnection } from "../vendors/nse/client";
-import { connectionSchema, plainNameSchema } from "./common";
+import { connectionSchema, originEndpointSchema, plainNameSchema } from "./common";
 import type { Props } from "./props";
 
-/** `https://nse.example.com[:port]`: scheme and host only (the API's path is `basePath`). */
-const endpointSchema = connectionSchema.shape.endpoint.refine((u) => {
-  try {
-    const url = new URL(u);
-    return (url.pathname === "/" || url.pathname === "") && !url.search && !url.hash;
-  } catch {
-    return true; // the URL check above names it
-  }
-}, "scheme://host[:port] only, e.g. https://nse.example.com (set the API path with basePath)");
+/** Scheme and host only (the API path has its own input). */
+const endpointSchema = originEndpointSchema("set the API path with basePath");
 
 export const nseConnectionSchema = connectionSchema
   .extend({

@@ -5,18 +5,11 @@
  */
 import { z } from "zod";
 import { OvirtClient, type OvirtConnection } from "../vendors/ovirt/client";
-import { connectionSchema, plainNameSchema } from "./common";
+import { connectionSchema, originEndpointSchema, plainNameSchema } from "./common";
 import type { Props } from "./props";
 
-/** `https://engine.example.com[:port]`: scheme and host only (the API path is `apiPath`). */
-const endpointSchema = connectionSchema.shape.endpoint.refine((u) => {
-  try {
-    const url = new URL(u);
-    return (url.pathname === "/" || url.pathname === "") && !url.search && !url.hash;
-  } catch {
-    return true; // the URL check above names it
-  }
-}, "scheme://host[:port] only, e.g. https://engine.example.com (set the API path with apiPath)");
+/** Scheme and host only (the API path has its own input). */
+const endpointSchema = originEndpointSchema("set the API path with apiPath");
 
 export const ovirtConnectionSchema = connectionSchema
   .extend({
