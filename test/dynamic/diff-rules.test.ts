@@ -6,13 +6,13 @@
  * handler's own `check`, then calls `handler.diff(id, olds, news)` as the provider host does.
  * No vendor is contacted: check and diff do no I/O (SloObject's check reads its local file).
  */
-import { after, before, test } from "node:test";
-import * as assert from "node:assert/strict";
+import { after, before } from "node:test";
 import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { Handler, Props } from "../../provider/dynamic/kit";
+import type { Props } from "../../provider/dynamic/kit";
+import { diffRuleTests, replace, replaceCreateFirst, set, setIn, type Kind } from "./diff-table";
 import { remoteStorageHandler } from "../../provider/dynamic/remote-storage";
 import { vrgAlarmServerHandler } from "../../provider/dynamic/vrg-alarm-server";
 import { vrgPairingHandler } from "../../provider/dynamic/vrg-pairing";
@@ -24,37 +24,6 @@ import { sloObjectHandler } from "../../provider/dynamic/swift-slo-object";
 /** The engine's placeholder for a value not known yet (preview). */
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
-/** What the engine is told: nothing, an update in place, or a replacement. */
-type Expected = "none" | "update" | { replace: string[]; deleteFirst: boolean };
-const replace = (...fields: string[]): Expected => ({ replace: fields, deleteFirst: true });
-/** A replacement that creates the new object before deleting the old one. */
-const replaceCreateFirst = (...fields: string[]): Expected => ({ replace: fields, deleteFirst: false });
-
-interface Row {
-  case: string;
-  /** The new declared inputs, from the declared ones of the recorded state. */
-  news?: (p: Props) => Props;
-  /** The recorded state (checked inputs + outputs), when the row starts from other state. */
-  olds?: (s: Props) => Props;
-  expect: Expected;
-}
-
-interface Kind {
-  kind: string;
-  handler: Handler;
-  inputs: () => Props;
-  /** The outputs a create records beside the inputs (the checked inputs given). */
-  outputs: (checked: Props) => Props;
-  rows: Row[];
-}
-
-const set =
-  (patch: Props) =>
-  (p: Props): Props => ({ ...p, ...patch });
-/** Changes fields of the nested object `key` (a connection, local, remote). */
-const setIn =
-  (key: string, patch: Props) =>
-  (p: Props): Props => ({ ...p, [key]: { ...(p[key] as Props), ...patch } });
 const without =
   (...keys: string[]) =>
   (p: Props): Props =>
@@ -537,20 +506,7 @@ before(() => {
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-async function checked(handler: Handler, olds: Props, news: Props): Promise<Props> {
-  const r = await handler.check(olds, news);
-  assert.deepEqual(r.failures ?? [], [], `check of ${JSON.stringify(news)}`);
-  return r.inputs!;
-}
-
-function outcome(d: { changes: boolean; replaces?: string[]; deleteBeforeReplace?: boolean }): Expected {
-  const replaces = [...(d.replaces ?? [])].sort();
-  if (replaces.length > 0) return { replace: replaces, deleteFirst: d.deleteBeforeReplace === true };
-  assert.notEqual(d.deleteBeforeReplace, true, "deleteBeforeReplace without a replacement");
-  return d.changes ? "update" : "none";
-}
-
-for (const k of [
+diffRuleTests([
   remoteStorage,
   vrgPairing,
   vrgAlarmServer,
@@ -559,24 +515,4 @@ for (const k of [
   swiftContainer,
   swiftObject,
   sloObject,
-]) {
-  test(`${k.kind}: diff rules`, async (t) => {
-    for (const row of k.rows) {
-      await t.test(row.case, async () => {
-        const declared = k.inputs();
-        const base = await checked(k.handler, {}, declared);
-        const recorded = { ...base, ...k.outputs(base) };
-        const olds = row.olds ? row.olds(recorded) : recorded;
-        const news = await checked(k.handler, olds, row.news ? row.news(declared) : declared);
-        const d = await k.handler.diff("id", olds, news);
-        const want = row.expect;
-        assert.deepEqual(
-          outcome(d),
-          typeof want === "string"
-            ? want
-            : { replace: [...want.replace].sort(), deleteFirst: want.deleteFirst },
-        );
-      });
-    }
-  });
-}
+]);

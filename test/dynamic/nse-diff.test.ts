@@ -8,31 +8,15 @@
  */
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import type { Handler, Props } from "../../provider/dynamic/kit";
+import type { Props } from "../../provider/dynamic/kit";
+import { diffRuleTests, replace, replaceCreateFirst, set, setIn, type Kind, type Row } from "./diff-table";
 import { nseFileShareHandler } from "../../provider/dynamic/nse-fileshare";
 import { nseSnapshotHandler } from "../../provider/dynamic/nse-snapshot";
 
-type Expected = "none" | "update" | { replace: string[]; deleteFirst: boolean };
-const replace = (...fields: string[]): Expected => ({ replace: fields, deleteFirst: true });
-const replaceCreateFirst = (...fields: string[]): Expected => ({ replace: fields, deleteFirst: false });
-
-interface Row {
-  case: string;
-  news?: (p: Props) => Props;
-  olds?: (s: Props) => Props;
-  expect: Expected;
-}
-
-const set =
-  (patch: Props) =>
-  (p: Props): Props => ({ ...p, ...patch });
-const setIn =
-  (key: string, patch: Props) =>
-  (p: Props): Props => ({ ...p, [key]: { ...(p[key] as Props), ...patch } });
-
 const connection = { endpoint: "https://nse.example.com", profile: "nse", username: "nse-admin" };
 
-const fileShare = {
+const fileShare: Kind = {
+  recordsDeclared: true,
   kind: "NseFileShare",
   handler: nseFileShareHandler,
   inputs: (): Props => ({
@@ -110,7 +94,8 @@ const fileShare = {
   ] as Row[],
 };
 
-const snapshot = {
+const snapshot: Kind = {
+  recordsDeclared: true,
   kind: "NseFileShareSnapshot",
   handler: nseSnapshotHandler,
   inputs: (): Props => ({
@@ -133,42 +118,7 @@ const snapshot = {
   ] as Row[],
 };
 
-async function checked(handler: Handler, olds: Props, news: Props): Promise<Props> {
-  const r = await handler.check(olds, news);
-  assert.deepEqual(r.failures ?? [], [], `check of ${JSON.stringify(news)}`);
-  return r.inputs!;
-}
-
-function outcome(d: { changes: boolean; replaces?: string[]; deleteBeforeReplace?: boolean }): Expected {
-  const replaces = [...(d.replaces ?? [])].sort();
-  if (replaces.length > 0) return { replace: replaces, deleteFirst: d.deleteBeforeReplace === true };
-  assert.notEqual(d.deleteBeforeReplace, true, "deleteBeforeReplace without a replacement");
-  return d.changes ? "update" : "none";
-}
-
-for (const k of [fileShare, snapshot]) {
-  test(`${k.kind}: diff rules`, async (t) => {
-    for (const row of k.rows) {
-      await t.test(row.case, async () => {
-        const declared = k.inputs();
-        const base = await checked(k.handler, {}, declared);
-        // As the kit records it: the checked inputs, the outputs, and which inputs were declared.
-        const names = Object.keys(base).filter((x) => !x.startsWith("__"));
-        const recorded = { ...base, ...k.outputs(), __declaredInputs: names.sort() };
-        const olds = row.olds ? row.olds(recorded) : recorded;
-        const news = await checked(k.handler, olds, row.news ? row.news(declared) : declared);
-        const d = await k.handler.diff("id", olds, news);
-        const want = row.expect;
-        assert.deepEqual(
-          outcome(d),
-          typeof want === "string"
-            ? want
-            : { replace: [...want.replace].sort(), deleteFirst: want.deleteFirst },
-        );
-      });
-    }
-  });
-}
+diffRuleTests([fileShare, snapshot]);
 
 test("NseFileShare: bad input is refused in check, naming each property", async () => {
   const r = await nseFileShareHandler.check(
