@@ -26,6 +26,7 @@ import { deleteSlo } from "../../provider/vendors/swift/slo-manifest";
 import { planSlo } from "../../provider/vendors/swift/slo-plan";
 import { ensureSwiftBackend } from "../../test/swift/backend";
 import { measure, SWIFT_SEGMENT, TOOLS, type Sample, type Target, type Tool } from "./contenders";
+import { pauseLoopbackUpdater } from "./quiet";
 import { report } from "./report";
 
 const MIB = 1024 * 1024;
@@ -59,6 +60,7 @@ async function makeFile(sizeMiB: number): Promise<string> {
 
 async function main(): Promise<void> {
   const env = await ensureSwiftBackend();
+  const quiet = pauseLoopbackUpdater(env);
   process.env.DRPLANE_BENCH_PASSWORD = env.tempauth.key;
   const connection: SwiftConnection = {
     authUrl: env.tempauth.authUrl,
@@ -72,12 +74,14 @@ async function main(): Promise<void> {
   const container = `drplane-bench-${randomBytes(3).toString("hex")}`;
   const segments = `${container}_segments`;
   await ensureContainer(client, { name: container });
+  // The ceiling PUTs into the segment container; it may run before ours has created it.
+  await ensureContainer(client, { name: segments });
   console.log(
     `bench/slo: Swift ${token.storageUrl} (tempauth); ours: ${SEGMENT ? `${SEGMENT / MIB} MiB segments` : "default segments"}, ` +
       `${CONCURRENCY ?? "default"} in flight, MD5 per segment; swift upload --use-slo -S ${SWIFT_SEGMENT} --segment-threads 10; ` +
       `ceiling: the same segments by parallel curl -T; curl -T single PUT; ${REPS} repetitions, median; load average ${loadavg()
         .map((l) => l.toFixed(1))
-        .join(" ")}`,
+        .join(" ")}${quiet.said}`,
   );
   const results = new Map<number, { plan: ReturnType<typeof planSlo>; samples: Map<Tool, Sample[]> }>();
   try {
@@ -126,6 +130,7 @@ async function main(): Promise<void> {
       }
     }
   } finally {
+    quiet.resume();
     await removeContainer(client, container, { forceDestroy: true }).catch(() => undefined);
     await removeContainer(client, segments, { forceDestroy: true }).catch(() => undefined);
     await closeAllAgents();

@@ -13,7 +13,7 @@ import { withRetry, type RetryOptions } from "./retry";
 import { httpError, type VendorErrorTable } from "./status";
 
 /** A request body, or a factory called once per attempt (a file stream cannot be read twice). */
-export type CallBody = unknown | (() => Readable | Buffer | string);
+export type CallBody = unknown | (() => Readable | AsyncIterable<Buffer> | Buffer | string);
 
 export interface CallOptions extends Omit<HttpRequest, "body" | "vendor"> {
   body?: CallBody;

@@ -102,6 +102,11 @@ export function buildUrl(baseUrl: string, path: string, query?: HttpRequest["que
   return url;
 }
 
+/**
+ * A request body as undici takes it: strings and Buffers as they are; a Readable or an async
+ * iterable of Buffers streamed (the latter is how large uploads avoid a stream's per-chunk
+ * allocations, see vendors/swift/hashing); anything else as JSON.
+ */
 export function encodeBody(
   body: unknown,
   headers: Record<string, string>,
@@ -109,6 +114,9 @@ export function encodeBody(
   if (body === undefined) return undefined;
   if (typeof body === "string" || Buffer.isBuffer(body)) return body;
   if (typeof (body as Readable).pipe === "function") return body as Readable;
+  // undici sends async iterables (lib/core/request.js, isIterable) though its types omit them.
+  if (typeof (body as AsyncIterable<Buffer>)[Symbol.asyncIterator] === "function")
+    return body as unknown as Readable;
   if (!Object.keys(headers).some((h) => h.toLowerCase() === "content-type"))
     headers["content-type"] = "application/json";
   return JSON.stringify(body);

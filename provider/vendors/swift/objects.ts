@@ -9,7 +9,7 @@ import { pipeline } from "node:stream/promises";
 import type { Writable } from "node:stream";
 import { NotFoundError, VendorError } from "../../core/errors";
 import { isNotFound, metaFromHeaders, sameMetadata, type SwiftClient } from "./client";
-import { HashingStream, hashedRange, md5OfText } from "./hashing";
+import { FileRange, HashingStream, md5OfText } from "./hashing";
 
 /** The MIME type Swift and the seed use for directory marker objects. */
 export const DIRECTORY_CONTENT_TYPE = "application/directory";
@@ -135,18 +135,18 @@ async function putObjectOnce(
   if ("file" in spec.content) {
     const file = spec.content.file;
     const { size } = await stat(file);
-    let hasher: HashingStream | undefined;
+    let body: FileRange | undefined;
     const res = await client.request({
       method: "PUT",
       container: spec.container,
       object: spec.name,
       headers: { ...headers, "content-length": String(size) },
-      body: size === 0 ? Buffer.alloc(0) : () => ((hasher = hashedRange(file, 0, size).hasher), hasher),
+      body: size === 0 ? Buffer.alloc(0) : () => (body = new FileRange(file, 0, size)),
       operation: "putObject",
       idempotent: true,
       timeoutMs: transferTimeoutMs(size),
     });
-    const md5 = hasher ? hasher.digest() : md5OfText("");
+    const md5 = body ? body.digest() : md5OfText("");
     verifyEtag(res.headers.etag, md5, where, "file changed while it was uploaded?");
     return { etag: md5, size };
   }

@@ -8,7 +8,7 @@
 import { isDrplaneError, VendorError } from "../../core/errors";
 import { Semaphore } from "../../core/limits";
 import type { SwiftClient } from "./client";
-import { hashedRange, md5OfRange, type HashingStream } from "./hashing";
+import { FileRange, md5OfRange } from "./hashing";
 import { transferTimeoutMs, unquote } from "./objects";
 import type { SloProgress } from "./slo-progress";
 import { segmentName, type StoredVersion } from "./segments";
@@ -102,7 +102,7 @@ async function putSegment(
   const name = segmentName(u.prefix, i);
   const length = segments.length(i);
   const knownMd5 = segments.knownMd5s?.[i];
-  let hasher: HashingStream | undefined;
+  let body: FileRange | undefined;
   const headers: Record<string, string> = {
     "content-length": String(length),
     "content-type": "application/octet-stream",
@@ -115,15 +115,9 @@ async function putSegment(
       object: name,
       headers,
       body: () => {
-        progress.restart(hasher?.bytes ?? 0);
-        hasher = hashedRange(
-          segments.file,
-          segments.start(i),
-          length,
-          (n) => progress.sent(n),
-          !knownMd5,
-        ).hasher;
-        return hasher;
+        progress.restart(body?.bytes ?? 0);
+        body = new FileRange(segments.file, segments.start(i), length, (n) => progress.sent(n), !knownMd5);
+        return body;
       },
       operation: "putSegment",
       idempotent: true,
@@ -148,7 +142,7 @@ async function putSegment(
       }
       throw err;
     });
-  const md5 = knownMd5 ?? hasher!.digest();
+  const md5 = knownMd5 ?? body!.digest();
   if (unquote(res.headers.etag) !== md5) {
     throw new VendorError(
       `segment ${u.segmentContainer}/${name} was stored with ETag ${unquote(res.headers.etag)}, but the MD5 sent was ${md5}`,
