@@ -15,6 +15,19 @@ export {
 } from "./resources/vrg-strategy";
 export { VrgAlarmServer, type VrgAlarmServerArgs } from "./resources/vrg-alarm-server";
 export type { VrgConnectionArgs, ProductionVolumeArgs, DrVolumeArgs } from "./args/vrg";
+export { DrTopology, type DrTopologyVm } from "./resources/dr-topology";
+export type {
+  DrTopologyArgs,
+  DrTopologySiteArgs,
+  DrTopologyDrSiteArgs,
+  DrTopologyStorageLinkArgs,
+  DrTopologyPairingArgs,
+  DrTopologyVmArgs,
+  DrTopologyProductionVmArgs,
+  DrTopologyDrVmArgs,
+  DrTopologyVolumeArgs,
+  DrTopologyAlarmReceiverArgs,
+} from "./args/dr-topology";
 export {
   getVrgStatus,
   getVrgNetInfos,

@@ -1,0 +1,102 @@
+/**
+ * The DrTopology component: both sites of a DR setup declared once. It creates, as its
+ * children, the storage registration (RemoteStorage), the VRG pairing (VrgPairing), each
+ * protected VM's production and DR strategies (VmDrStrategy, after the pairing) and, with an
+ * alarm receiver, both VRGs' alarm servers (VrgAlarmServer). Its arguments are checked before
+ * anything is registered; names and child arguments come from dr-topology-plan.ts.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { DrTopologyArgs } from "../args/dr-topology";
+import { RemoteStorage } from "./remote-storage";
+import { VrgPairing } from "./vrg-pairing";
+import { VmDrStrategy } from "./vrg-strategy";
+import { VrgAlarmServer } from "./vrg-alarm-server";
+import {
+  DR_TOPOLOGY_TYPE,
+  alarmArgs,
+  checkTopology,
+  childNames,
+  drStrategyArgs,
+  linkArgs,
+  pairingArgs,
+  productionStrategyArgs,
+} from "./dr-topology-plan";
+
+/** One protected VM's two strategies. */
+export interface DrTopologyVm {
+  /** Its production strategy (`<topology>-<vm>-prod`, on the production VRG). */
+  production: VmDrStrategy;
+  /** Its DR strategy (`<topology>-<vm>-dr`, on the DR VRG). */
+  dr: VmDrStrategy;
+  /** True when both strategies are healthy (no volume in an error state). */
+  healthy: pulumi.Output<boolean>;
+}
+
+/**
+ * A DR setup's two sites in one declaration (docs/dr-topology.md): the DR array registered with
+ * the production one when both sites have storage, the production VRG paired with the DR VRG,
+ * each protected VM's production and DR strategies, and optionally both VRGs' alarm receiver.
+ * Each child keeps its own update/replace rules; a bad argument fails before any is registered.
+ */
+export class DrTopology extends pulumi.ComponentResource {
+  /** The storage registration (`<name>-link`), when both sites have `storage`. */
+  readonly storageLink?: RemoteStorage;
+  /** The VRG pairing (`<name>-pairing`). */
+  readonly pairing: VrgPairing;
+  /** The protected VMs' strategies, by VM name. */
+  readonly vms: Record<string, DrTopologyVm>;
+  /** The alarm servers (`<name>-prod-traps`, `<name>-dr-traps`), when `alarmReceiver` is given. */
+  readonly alarmServers?: { production: VrgAlarmServer; dr: VrgAlarmServer };
+
+  constructor(name: string, args: DrTopologyArgs, opts?: pulumi.ComponentResourceOptions) {
+    checkTopology(name, args);
+    super(DR_TOPOLOGY_TYPE, name, {}, opts);
+    const names = childNames(name);
+    const parent = { parent: this };
+
+    const link = linkArgs(args);
+    if (link) this.storageLink = new RemoteStorage(names.link, link, parent);
+    this.pairing = new VrgPairing(names.pairing, pairingArgs(args), parent);
+
+    // Both strategies wait for the pairing, and `pulumi destroy` removes them before unpairing.
+    const afterPairing = { ...parent, dependsOn: [this.pairing] };
+    this.vms = {};
+    for (const vm of args.protectedVms ?? []) {
+      const production = new VmDrStrategy(
+        names.production(vm.name),
+        productionStrategyArgs(args, vm),
+        afterPairing,
+      );
+      const dr = new VmDrStrategy(names.dr(vm.name), drStrategyArgs(args, vm), afterPairing);
+      const healthy = pulumi
+        .all([production.healthy, dr.healthy])
+        .apply(([p, d]) => p === true && d === true);
+      this.vms[vm.name] = { production, dr, healthy };
+    }
+
+    const productionTraps = alarmArgs(args, "production");
+    const drTraps = alarmArgs(args, "dr");
+    if (productionTraps && drTraps) {
+      this.alarmServers = {
+        production: new VrgAlarmServer(names.productionTraps, productionTraps, parent),
+        dr: new VrgAlarmServer(names.drTraps, drTraps, parent),
+      };
+    }
+
+    this.registerOutputs({
+      storageLink: this.storageLink?.id,
+      pairing: this.pairing.id,
+      pairingState: this.pairing.state,
+      vms: Object.fromEntries(
+        Object.entries(this.vms).map(([vm, s]) => [
+          vm,
+          { production: s.production.id, dr: s.dr.id, healthy: s.healthy },
+        ]),
+      ),
+      alarmServers: this.alarmServers && {
+        production: this.alarmServers.production.id,
+        dr: this.alarmServers.dr.id,
+      },
+    });
+  }
+}
