@@ -15,7 +15,7 @@ export {
 } from "./resources/vrg-strategy";
 export { VrgAlarmServer, type VrgAlarmServerArgs } from "./resources/vrg-alarm-server";
 export type { VrgConnectionArgs, ProductionVolumeArgs, DrVolumeArgs } from "./args/vrg";
-export { DrTopology, type DrTopologyVm } from "./resources/dr-topology";
+export { DrTopology, type DrTopologyVm } from "./components/dr-topology";
 export type {
   DrTopologyArgs,
   DrTopologySiteArgs,

@@ -2,15 +2,18 @@
  * The public argument types of the DrTopology component: both sites of a DR setup in one
  * declaration. Every field is derived from the argument types of the resources the component
  * creates (RemoteStorage, VrgPairing, VmDrStrategy, VrgAlarmServer), so their documentation and
- * check rules apply unchanged (docs/dr-topology.md). The Hitachi and VRG Args interfaces still
- * live beside their classes in provider/resources/, hence the type-only imports from there.
+ * check rules apply unchanged (docs/dr-topology.md).
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type { DrVolumeArgs, ProductionVolumeArgs } from "./vrg";
-import type { RemoteStorageArgs } from "../resources/remote-storage";
-import type { VrgPairingArgs } from "../resources/vrg-pairing";
-import type { DrVmDrStrategyArgs, ProductionVmDrStrategyArgs } from "../resources/vrg-strategy";
-import type { VrgAlarmServerArgs } from "../resources/vrg-alarm-server";
+import type { RemoteStorageArgs } from "./hitachi";
+import type {
+  DrVmDrStrategyArgs,
+  DrVolumeArgs,
+  ProductionVmDrStrategyArgs,
+  ProductionVolumeArgs,
+  VrgAlarmServerArgs,
+  VrgPairingArgs,
+} from "./vrg";
 
 /** The fields of T, each of them also accepted as an Output or a Promise (docs kept). */
 export type InputFields<T> = { [K in keyof T]: pulumi.Input<T[K]> };

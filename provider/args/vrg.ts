@@ -1,5 +1,6 @@
 /** The public argument types of the VRG resources and data functions (pulumi.Input shapes). */
-import type { ConnectionArgs } from "./common";
+import type * as pulumi from "@pulumi/pulumi";
+import type { ConnectionArgs, Timeouts } from "./common";
 
 /**
  * Where a VRG is (`http(s)://<vrg-ip>:<port>`; the seed's HTTP port is 8080) and who we are
@@ -42,4 +43,67 @@ export interface DrVolumeArgs {
   slot?: number;
   /** Extension fields: FusionStorage (DSWARE) management IP and resource pool id. */
   drExtParams?: { dsMgntIp?: string; dsResourceId?: string };
+}
+
+export interface VrgPairingArgs {
+  /** The VRG that is paired (where vrgmap is posted). */
+  connection: pulumi.Input<VrgConnectionArgs>;
+  /** The peer VRG's address on the replication network (its netinfo type 2). Changing it replaces. */
+  peerIp: pulumi.Input<string>;
+  /** The peer VRG's port. Changing it replaces. */
+  peerPort: pulumi.Input<number>;
+  /** Wait limits (default 10 minutes each). */
+  timeouts?: pulumi.Input<Timeouts>;
+}
+
+interface VmDrStrategyCommonArgs {
+  /** The VRG that holds this side's configuration. */
+  connection: pulumi.Input<VrgConnectionArgs>;
+  /** The protected VM's UUID. Changing it replaces. */
+  vmUuid: pulumi.Input<string>;
+  /** The VM's id (i-xxxxxxxx). */
+  vmId?: pulumi.Input<string>;
+  vmName?: pulumi.Input<string>;
+  /** "xen" (default: every volume needs a slot) or "kvm". */
+  platform?: pulumi.Input<"xen" | "kvm">;
+  /** Take over a different strategy the VRG already has for this VM (else create fails, naming the differences). */
+  adopt?: pulumi.Input<boolean>;
+  /** delFlag on delete: "normal" (default), "force", or "forceOnFailure" (normal, then force if it fails). */
+  deleteMode?: pulumi.Input<"normal" | "force" | "forceOnFailure">;
+  /** Wait limits (default 20 minutes each). */
+  timeouts?: pulumi.Input<Timeouts>;
+}
+
+/** The production side: which volumes are replicated, and how the stream is protected. */
+export interface ProductionVmDrStrategyArgs extends VmDrStrategyCommonArgs {
+  role: pulumi.Input<"production">;
+  /** "none" (default) or "aes128". */
+  encryption?: pulumi.Input<"none" | "aes128">;
+  /** Compress the replication stream (default false). */
+  compression?: pulumi.Input<boolean>;
+  volumes: pulumi.Input<pulumi.Input<ProductionVolumeArgs>[]>;
+}
+
+/** The DR side: which writeagent receives the VM's data, and where each volume is written. */
+export interface DrVmDrStrategyArgs extends VmDrStrategyCommonArgs {
+  role: pulumi.Input<"dr">;
+  /** URN of the host the DR VM runs on. */
+  hostUrn?: pulumi.Input<string>;
+  /** The writeagent's IPv4 address. */
+  agentIp: pulumi.Input<string>;
+  /** The writeagent's port. */
+  agentPort: pulumi.Input<number>;
+  volumes: pulumi.Input<pulumi.Input<DrVolumeArgs>[]>;
+}
+
+export type VmDrStrategyArgs = ProductionVmDrStrategyArgs | DrVmDrStrategyArgs;
+
+export interface VrgAlarmServerArgs {
+  connection: pulumi.Input<VrgConnectionArgs>;
+  /** The alarm (SNMP trap) receiver's IPv4 address. */
+  ip: pulumi.Input<string>;
+  /** Its port. */
+  port: pulumi.Input<number>;
+  /** Replace a receiver the VRG already has with another address (else create fails, naming it). */
+  adopt?: pulumi.Input<boolean>;
 }

@@ -1,18 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { makeShell } from "./shell";
-import type { VrgConnectionArgs } from "../args/vrg";
+import type { VrgAlarmServerArgs } from "../args/vrg";
+
+export type { VrgAlarmServerArgs };
 
 const provider = makeShell("VrgAlarmServer");
-
-export interface VrgAlarmServerArgs {
-  connection: pulumi.Input<VrgConnectionArgs>;
-  /** The alarm (SNMP trap) receiver's IPv4 address. */
-  ip: pulumi.Input<string>;
-  /** Its port. */
-  port: pulumi.Input<number>;
-  /** Replace a receiver the VRG already has with another address (else create fails, naming it). */
-  adopt?: pulumi.Input<boolean>;
-}
 
 /**
  * Where a VRG sends its alarms (FusionCompute VRG `trapinfo`). Changes update in place;

@@ -1,20 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { makeShell } from "./shell";
-import type { Timeouts } from "../args/common";
-import type { VrgConnectionArgs } from "../args/vrg";
+import type { VrgPairingArgs } from "../args/vrg";
+
+export type { VrgPairingArgs };
 
 const provider = makeShell("VrgPairing");
-
-export interface VrgPairingArgs {
-  /** The VRG that is paired (where vrgmap is posted). */
-  connection: pulumi.Input<VrgConnectionArgs>;
-  /** The peer VRG's address on the replication network (its netinfo type 2). Changing it replaces. */
-  peerIp: pulumi.Input<string>;
-  /** The peer VRG's port. Changing it replaces. */
-  peerPort: pulumi.Input<number>;
-  /** Wait limits (default 10 minutes each). */
-  timeouts?: pulumi.Input<Timeouts>;
-}
 
 /**
  * The pairing of a VRG with its peer (FusionCompute VRG `vrgmap`). Create waits until the

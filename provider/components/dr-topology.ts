@@ -7,10 +7,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { DrTopologyArgs } from "../args/dr-topology";
-import { RemoteStorage } from "./remote-storage";
-import { VrgPairing } from "./vrg-pairing";
-import { VmDrStrategy } from "./vrg-strategy";
-import { VrgAlarmServer } from "./vrg-alarm-server";
+import { RemoteStorage } from "../resources/remote-storage";
+import { VrgPairing } from "../resources/vrg-pairing";
+import { VmDrStrategy } from "../resources/vrg-strategy";
+import { VrgAlarmServer } from "../resources/vrg-alarm-server";
 import {
   DR_TOPOLOGY_TYPE,
   alarmArgs,

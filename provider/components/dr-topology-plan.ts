@@ -7,10 +7,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { InputError } from "../core/errors";
 import type { DrTopologyArgs, DrTopologyVmArgs } from "../args/dr-topology";
-import type { RemoteStorageArgs } from "./remote-storage";
-import type { VrgPairingArgs } from "./vrg-pairing";
-import type { DrVmDrStrategyArgs, ProductionVmDrStrategyArgs } from "./vrg-strategy";
-import type { VrgAlarmServerArgs } from "./vrg-alarm-server";
+import type { RemoteStorageArgs } from "../args/hitachi";
+import type {
+  DrVmDrStrategyArgs,
+  ProductionVmDrStrategyArgs,
+  VrgAlarmServerArgs,
+  VrgPairingArgs,
+} from "../args/vrg";
 
 /** The type token of the component. */
 export const DR_TOPOLOGY_TYPE = "drplane:index:DrTopology";
