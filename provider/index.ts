@@ -15,7 +15,7 @@ export {
 } from "./resources/vrg-strategy";
 export { VrgAlarmServer, type VrgAlarmServerArgs } from "./resources/vrg-alarm-server";
 export type { VrgConnectionArgs, ProductionVolumeArgs, DrVolumeArgs } from "./args/vrg";
-export { DrTopology, type DrTopologyVm } from "./components/dr-topology";
+export { DrTopology, type DrTopologyVm, type DrTopologyStandby } from "./components/dr-topology";
 export type {
   DrTopologyArgs,
   DrTopologySiteArgs,
@@ -27,6 +27,12 @@ export type {
   DrTopologyDrVmArgs,
   DrTopologyVolumeArgs,
   DrTopologyAlarmReceiverArgs,
+  DrTopologyProductionSiteArgs,
+  DrTopologyFileSharesArgs,
+  DrTopologyFileShareArgs,
+  DrTopologyStandbyArgs,
+  DrTopologyDataDomainArgs,
+  DrTopologyStandbyVmArgs,
 } from "./args/dr-topology";
 export {
   getVrgStatus,

@@ -1,11 +1,14 @@
 /**
  * The public argument types of the DrTopology component: both sites of a DR setup in one
  * declaration. Every field is derived from the argument types of the resources the component
- * creates (RemoteStorage, VrgPairing, VmDrStrategy, VrgAlarmServer), so their documentation and
- * check rules apply unchanged (docs/dr-topology.md).
+ * creates (RemoteStorage, VrgPairing, VmDrStrategy, VrgAlarmServer, StorageDomain, Vm,
+ * NseFileShare), so their documentation and check rules apply unchanged (docs/dr-topology.md).
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { RemoteStorageArgs } from "./hitachi";
+import type { NseFileShareArgs } from "./nse";
+import type { StorageDomainArgs } from "./ovirt";
+import type { VmArgs } from "./ovirt-vm";
 import type {
   DrVmDrStrategyArgs,
   DrVolumeArgs,
@@ -33,6 +36,51 @@ export interface DrTopologySiteArgs {
   vrg: VrgPairingArgs["connection"];
 }
 
+/** One file share on NSE (NseFileShare `<name>-<share>-share`): every NseFileShare input but the connection. */
+export interface DrTopologyFileShareArgs extends Omit<NseFileShareArgs, "connection" | "name"> {
+  /**
+   * The share's name on NSE, and part of its resource name (`<topology>-<name>-share`), so a
+   * plain string, unique in the topology. Renaming it replaces the share (see docs/dr-topology.md).
+   */
+  name: string;
+}
+
+/** The production site's file shares on NetApp Service Engine. */
+export interface DrTopologyFileSharesArgs {
+  /** Where NSE is and who we are there (`{endpoint, profile, basePath?, …}`, NseFileShare `connection`). */
+  nse: NseFileShareArgs["connection"];
+  /** The shares (e.g. with `drEnabled: true`, so NSE replicates them to the DR site). */
+  shares: DrTopologyFileShareArgs[];
+}
+
+/** The production site: its array (optional), its VRG and, optionally, its NSE file shares. */
+export interface DrTopologyProductionSiteArgs extends DrTopologySiteArgs {
+  /** File shares on NetApp Service Engine (NseFileShare `<name>-<share>-share` each). */
+  fileShares?: DrTopologyFileSharesArgs;
+}
+
+/** The DR site's data domain (StorageDomain `<name>-dr-data`): every StorageDomain input but the engine. */
+export type DrTopologyDataDomainArgs = Omit<StorageDomainArgs, "connection">;
+
+/** One standby VM (Vm `<name>-<vm>-standby`): every Vm input but the engine. */
+export interface DrTopologyStandbyVmArgs extends Omit<VmArgs, "connection" | "name"> {
+  /**
+   * The VM's name on the engine, and part of its resource name (`<topology>-<name>-standby`), so
+   * a plain string, unique in the topology. Renaming it replaces the VM (see docs/dr-topology.md).
+   */
+  name: string;
+}
+
+/** The DR site's standby VMs on oVirt / RHEV, ready to be started on failover. */
+export interface DrTopologyStandbyArgs {
+  /** The DR site's engine (`{endpoint, profile, apiVersion?, apiPath?, …}`, the `connection` of the domain and the VMs). */
+  engine: VmArgs["connection"];
+  /** An NFS data domain for the VMs' disks (StorageDomain `<name>-dr-data`); the VMs are created after it and destroyed before it. */
+  dataDomain?: DrTopologyDataDomainArgs;
+  /** The standby VMs (Vm `<name>-<vm>-standby` each), e.g. `runState: "stopped"` with disks on the data domain. */
+  vms: DrTopologyStandbyVmArgs[];
+}
+
 /** The DR site: as a production site, plus the address the production VRG pairs with. */
 export interface DrTopologyDrSiteArgs extends DrTopologySiteArgs {
   /** The DR VRG's address on the replication network (its netinfo type 2), which the production VRG pairs with. Changing it replaces the pairing. */
@@ -42,6 +90,8 @@ export interface DrTopologyDrSiteArgs extends DrTopologySiteArgs {
     /** Its port (VrgPairing `peerPort`). */
     port: VrgPairingArgs["peerPort"];
   };
+  /** Standby VMs on the DR site's oVirt / RHEV engine (optional). */
+  standby?: DrTopologyStandbyArgs;
 }
 
 /** Options of the storage registration (RemoteStorage `<name>-link`): every RemoteStorage input but the two arrays. */
@@ -100,9 +150,9 @@ export interface DrTopologyAlarmReceiverArgs extends Omit<VrgAlarmServerArgs, "c
 
 /** Both sites of a DR setup, declared once (DrTopology). */
 export interface DrTopologyArgs {
-  /** The production site: its array (optional) and its VRG. */
-  production: DrTopologySiteArgs;
-  /** The DR site: its array (optional), its VRG and the VRG's replication address. */
+  /** The production site: its array (optional), its VRG and its NSE file shares (optional). */
+  production: DrTopologyProductionSiteArgs;
+  /** The DR site: its array (optional), its VRG, the VRG's replication address and its standby VMs (optional). */
   dr: DrTopologyDrSiteArgs;
   /** Options of the storage registration; the registration is created iff both sites have `storage` (options without it are an error). */
   storageLink?: DrTopologyStorageLinkArgs;

@@ -2,7 +2,8 @@
  * What a DrTopology declares, worked out before anything is registered: the checks of its
  * arguments (one InputError naming every bad field, so a bad topology registers nothing), the
  * names of its child resources (derived from the topology's name, so two topologies in one
- * stack never collide), and each child's arguments derived from the topology's.
+ * stack never collide), and each child's arguments derived from the topology's. The sites'
+ * optional parts (standby VMs, file shares) are worked out in dr-topology-parts.ts.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { InputError } from "../core/errors";
@@ -14,6 +15,7 @@ import type {
   VrgAlarmServerArgs,
   VrgPairingArgs,
 } from "../args/vrg";
+import { partFailures } from "./dr-topology-parts";
 
 /** The type token of the component. */
 export const DR_TOPOLOGY_TYPE = "drplane:index:DrTopology";
@@ -64,6 +66,9 @@ export function topologyFailures(args: DrTopologyArgs): TopologyFailure[] {
         `is given but ${missing.map((s) => `${s}.storage`).join(" and ")} ${missing.length > 1 ? "are" : "is"} not: the storage registration needs both sites' storage`,
       );
   }
+
+  // The standby VMs' and the file shares' names (dr-topology-parts.ts).
+  partFailures(args, fail);
 
   const vms = args.protectedVms ?? [];
   if (!Array.isArray(vms)) {

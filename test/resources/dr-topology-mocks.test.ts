@@ -3,7 +3,8 @@
  * package as a user's program would. What a user sees: the children registered with their
  * types and names, the component as their parent, the inputs derived from the topology's
  * (connections, peer, volume mapping), the strategies depending on the pairing, no storage
- * link without both storages, alarm servers only with a receiver, the public properties and
+ * link without both storages, alarm servers only with a receiver, the DR site's standby VMs
+ * (after their data domain) and the production site's file shares, the public properties and
  * registered outputs, and each bad argument refused before anything is registered. The mock
  * monitor is wrapped to see each registration's parent and dependencies, which the mocks'
  * newResource callback is not given.
@@ -44,12 +45,17 @@ before(() => {
     {
       newResource: (args) => {
         // What the handlers would report: healthy strategies, except the DR side of VM "db".
+        // A created standby VM is down (stopped); a created share is Operational.
         const state =
           args.type === dynamicType("VmDrStrategy")
             ? { ...args.inputs, healthy: !(args.inputs.vmName === "db" && args.inputs.role === "dr") }
             : args.type === dynamicType("VrgPairing")
               ? { ...args.inputs, state: "normal" }
-              : args.inputs;
+              : args.type === dynamicType("Vm")
+                ? { ...args.inputs, status: "down" }
+                : args.type === dynamicType("NseFileShare")
+                  ? { ...args.inputs, state: "Operational" }
+                  : args.inputs;
         return { id: `${args.name}-id`, state };
       },
       call: () => ({}),
@@ -335,6 +341,175 @@ test("a topology without protected VMs declares the pairing alone", async () => 
   assert.deepEqual(bare.vms, {});
 });
 
+const drEngine = {
+  endpoint: "https://engine.dr.example.com",
+  profile: "ovirt-dr",
+  apiVersion: "v4" as const,
+};
+const nse = { endpoint: "https://nse.example.com", profile: "nse", basePath: "/api" };
+const DATA_DOMAIN = {
+  name: "dr-data",
+  type: "data" as const,
+  host: "Atlantic",
+  address: "192.0.2.45",
+  path: "/exports/dr-data",
+  dataCenter: "Default",
+};
+const ERP_STANDBY = {
+  name: "erp",
+  cluster: "Default",
+  memoryMiB: 4096,
+  cpu: { sockets: 1, cores: 2, threads: 1 },
+  disks: [{ name: "erp-os", storageDomain: "dr-data", sizeGiB: 40, bootable: true }],
+  cdromIso: "RHEL-DVD1.iso",
+  runState: "stopped" as const,
+};
+const DB_STANDBY = { name: "db", cluster: "DR", memoryMiB: 2048 };
+const ERP_SHARE = {
+  name: "erp-data",
+  sharePath: "/erp_data",
+  fileserverId: "fs-0010",
+  sizeGb: 500,
+  serviceLevel: "premium",
+  protocol: "nfs" as const,
+  exportPolicy: [{ clientMatch: "10.50.0.0/24", access: "rw" as const, superuser: false }],
+  drEnabled: true,
+};
+const HOME_SHARE = {
+  name: "home",
+  sharePath: "/home",
+  fileserverId: "fs-0010",
+  sizeGb: 10,
+  serviceLevel: "standard",
+  protocol: "cifs" as const,
+};
+
+let sites: InstanceType<Api["DrTopology"]>;
+
+test("standby VMs and file shares: a data domain, a Vm per standby VM and an NseFileShare per share, children of the topology", async () => {
+  const api = stagedApi();
+  sites = new api.DrTopology("sites", {
+    production: { vrg: prodVrg, fileShares: { nse, shares: [ERP_SHARE, HOME_SHARE] } },
+    dr: {
+      vrg: drVrg,
+      vrgPeer: { ip: "10.50.0.27", port: 7000 },
+      standby: { engine: drEngine, dataDomain: DATA_DOMAIN, vms: [ERP_STANDBY, DB_STANDBY] },
+    },
+  });
+  await settled([
+    sites,
+    sites.pairing,
+    sites.standby!.dataDomain!,
+    ...Object.values(sites.standby!.vms),
+    ...Object.values(sites.fileShares!),
+  ]);
+  const component = byName("sites");
+  const children: Record<string, string> = {
+    "sites-pairing": "VrgPairing",
+    "sites-dr-data": "StorageDomain",
+    "sites-erp-standby": "Vm",
+    "sites-db-standby": "Vm",
+    "sites-erp-data-share": "NseFileShare",
+    "sites-home-share": "NseFileShare",
+  };
+  assert.deepEqual(namesWith("sites"), ["sites", ...Object.keys(children)].sort());
+  for (const [name, kind] of Object.entries(children)) {
+    const r = byName(name);
+    assert.equal(r.type, dynamicType(kind), name);
+    assert.equal(r.parent, component.urn, `${name}'s parent is the topology`);
+    assertThinShell({ type: r.type, name: r.name, inputs: r.inputs }, SECRET);
+  }
+});
+
+test("the data domain and the standby VMs get the DR engine, the shares get NSE, with the declared fields", () => {
+  const domain = byName("sites-dr-data").inputs;
+  assert.deepEqual(domain.connection, drEngine);
+  for (const [k, v] of Object.entries(DATA_DOMAIN)) assert.equal(domain[k], v, `dataDomain.${k}`);
+
+  const erp = byName("sites-erp-standby").inputs;
+  assert.deepEqual(erp.connection, drEngine);
+  assert.equal(erp.name, "erp", "the VM's name on the engine is its declared name");
+  assert.equal(erp.cluster, "Default");
+  assert.equal(erp.memoryMiB, 4096);
+  assert.deepEqual(erp.cpu, ERP_STANDBY.cpu);
+  assert.deepEqual(erp.disks, ERP_STANDBY.disks);
+  assert.equal(erp.cdromIso, "RHEL-DVD1.iso");
+  assert.equal(erp.runState, "stopped");
+  const db = byName("sites-db-standby").inputs;
+  assert.deepEqual(db.connection, drEngine);
+  assert.equal(db.cluster, "DR");
+  assert.ok(!("disks" in db) && !("runState" in db), "nothing added to what was declared");
+
+  const share = byName("sites-erp-data-share").inputs;
+  assert.deepEqual(share.connection, nse);
+  assert.equal(share.name, "erp-data");
+  assert.equal(share.sharePath, "/erp_data");
+  assert.equal(share.fileserverId, "fs-0010");
+  assert.equal(share.sizeGb, 500);
+  assert.equal(share.drEnabled, true);
+  assert.deepEqual(share.exportPolicy, ERP_SHARE.exportPolicy);
+  const home = byName("sites-home-share").inputs;
+  assert.deepEqual(home.connection, nse);
+  assert.equal(home.protocol, "cifs");
+});
+
+test("the standby VMs depend on the data domain (destroyed before it); the domain and the shares on nothing", () => {
+  const domainUrn = byName("sites-dr-data").urn;
+  assert.ok(domainUrn);
+  for (const name of ["sites-erp-standby", "sites-db-standby"])
+    assert.deepEqual(byName(name).dependencies, [domainUrn], `${name} waits for the data domain`);
+  for (const name of ["sites-dr-data", "sites-erp-data-share", "sites-home-share"])
+    assert.deepEqual(byName(name).dependencies, [], `${name} waits for nothing`);
+});
+
+test("the standby and file share properties and their registered outputs", async () => {
+  assert.deepEqual(Object.keys(sites.standby!.vms).sort(), ["db", "erp"]);
+  assert.deepEqual(Object.keys(sites.fileShares!).sort(), ["erp-data", "home"]);
+  assert.equal(await valueOf(sites.standby!.dataDomain!.id), "sites-dr-data-id");
+  assert.equal(await valueOf(sites.standby!.vms.erp!.status), "down");
+  assert.equal(await valueOf(sites.fileShares!["erp-data"]!.state), "Operational");
+
+  const registered = await outputsOf(await valueOf(sites.urn));
+  assert.deepEqual(registered, {
+    pairing: "sites-pairing-id",
+    pairingState: "normal",
+    vms: {},
+    standby: {
+      dataDomain: "sites-dr-data-id",
+      vms: {
+        erp: { id: "sites-erp-standby-id", status: "down" },
+        db: { id: "sites-db-standby-id", status: "down" },
+      },
+    },
+    fileShares: {
+      "erp-data": { id: "sites-erp-data-share-id", state: "Operational" },
+      home: { id: "sites-home-share-id", state: "Operational" },
+    },
+  });
+});
+
+test("standby VMs without a data domain depend on nothing; no standby or shares declared, none registered", async () => {
+  const api = stagedApi();
+  const noDomain = new api.DrTopology("no-domain", {
+    production: { vrg: prodVrg },
+    dr: {
+      vrg: drVrg,
+      vrgPeer: { ip: "10.50.0.28", port: 7000 },
+      standby: { engine: drEngine, vms: [DB_STANDBY] },
+    },
+  });
+  await settled([noDomain, noDomain.pairing, noDomain.standby!.vms.db!]);
+  assert.deepEqual(namesWith("no-domain"), ["no-domain", "no-domain-db-standby", "no-domain-pairing"]);
+  assert.equal(noDomain.standby!.dataDomain, undefined);
+  assert.equal(noDomain.fileShares, undefined);
+  assert.deepEqual(byName("no-domain-db-standby").dependencies, []);
+  const registered = await outputsOf(await valueOf(noDomain.urn));
+  assert.deepEqual(registered.standby, { vms: { db: { id: "no-domain-db-standby-id", status: "down" } } });
+  assert.ok(!("fileShares" in registered), JSON.stringify(registered));
+  assert.equal(full.standby, undefined, "a topology without dr.standby has no standby property");
+  assert.equal(full.fileShares, undefined);
+});
+
 /** Constructs a topology named `name` that is expected to be refused; returns the error. */
 function refused(name: string, edit: (args: any) => void): { code?: string; message: string; meta?: any } {
   const api = stagedApi();
@@ -375,6 +550,32 @@ const BAD: Record<string, { edit: (args: any) => void; property: string; says: R
     edit: (a) => delete a.protectedVms[0].volumes[1].slot,
     property: "protectedVms[0].volumes[1].slot",
     says: /protectedVms\[0\]\.volumes\[1\]\.slot is missing: on Xen .*platform: "kvm"/,
+  },
+  "bad-dup-standby": {
+    edit: (a) =>
+      (a.dr.standby = {
+        engine: drEngine,
+        dataDomain: DATA_DOMAIN,
+        vms: [ERP_STANDBY, { ...DB_STANDBY, name: "erp" }],
+      }),
+    property: "dr.standby.vms[1].name",
+    says: /dr\.standby\.vms\[1\]\.name "erp" is used twice \(also dr\.standby\.vms\[0\]\)/,
+  },
+  "bad-standby-output-name": {
+    edit: (a) => (a.dr.standby = { engine: drEngine, vms: [{ ...DB_STANDBY, name: pulumi.output("db") }] }),
+    property: "dr.standby.vms[0].name",
+    says: /dr\.standby\.vms\[0\]\.name must be a non-empty plain string/,
+  },
+  "bad-dup-share": {
+    edit: (a) =>
+      (a.production.fileShares = { nse, shares: [ERP_SHARE, { ...HOME_SHARE, name: "erp-data" }] }),
+    property: "production.fileShares.shares[1].name",
+    says: /production\.fileShares\.shares\[1\]\.name "erp-data" is used twice \(also production\.fileShares\.shares\[0\]\)/,
+  },
+  "bad-share-name": {
+    edit: (a) => (a.production.fileShares = { nse, shares: [{ ...HOME_SHARE, name: "" }] }),
+    property: "production.fileShares.shares[0].name",
+    says: /production\.fileShares\.shares\[0\]\.name must be a non-empty plain string/,
   },
   "bad-link-options": {
     edit: (a) => {
