@@ -1,11 +1,12 @@
 /**
- * Engine level: the DrTopology component (test/engine/programs/topology: examples/dr-topology's
- * storage and replication part in one declaration) through the real `pulumi` CLI on a local file
- * backend, installed from `npm pack`'s tarball, against the simulated DR site: up creates the
- * storage registration, the pairing, both strategies and both alarm servers as children of the
- * component → `preview --expect-no-changes` passes → no canary password or session token in
- * `pulumi stack export` → removing the alarm receiver deletes only the alarm servers → destroy
- * leaves nothing on the arrays and VRGs.
+ * Engine level: the DrTopology component (test/engine/programs/topology: examples/dr-topology in
+ * one declaration) through the real `pulumi` CLI on a local file backend, installed from `npm
+ * pack`'s tarball, against the simulated DR site with its oVirt engine and NSE: up creates the
+ * storage registration, the pairing, both strategies, both alarm servers, the data domain, the
+ * stopped standby VM and the file share as children of the component → `preview
+ * --expect-no-changes` passes → no canary password (the oVirt and NSE profiles' included) or
+ * session token in `pulumi stack export` → removing the alarm receiver deletes only the alarm
+ * servers → destroy leaves nothing on the arrays, VRGs, engine or NSE.
  */
 import { after, before, describe, test } from "node:test";
 import * as assert from "node:assert/strict";
@@ -14,7 +15,9 @@ import { installProgram } from "./program-dir";
 import { EngineStack, explain, opsOf, type StateResource } from "./stack";
 import {
   ALARM_RECEIVER,
+  ERP_SHARE,
   ERP_VM,
+  STANDBY,
   canaryCredentials,
   leftoversAfterStop,
   recordIssuedTokens,
@@ -33,6 +36,9 @@ const CHILDREN = [
   "topology-erp-dr",
   "topology-prod-traps",
   "topology-dr-traps",
+  "topology-dr-data",
+  "topology-erp-standby-standby",
+  "topology-erp-data-share",
 ];
 
 const parentOf = (r: StateResource) => (r as StateResource & { parent?: string }).parent;
@@ -46,6 +52,8 @@ describe("the DrTopology component on the real engine", { concurrency: false }, 
     ({ site, stack } = await siteWithStack(installProgram(PROGRAM), "topology", {
       credentials: canaryCredentials("topology"),
       jobDurationMs: 1500,
+      ovirt: "ovirt-4.4",
+      nse: true,
     }));
     tokens = recordIssuedTokens(site);
   });
@@ -54,7 +62,7 @@ describe("the DrTopology component on the real engine", { concurrency: false }, 
     await teardown(stack, site);
   });
 
-  test("up creates the link, the pairing, both strategies and both alarm servers as children of the component", async () => {
+  test("up creates the link, the pairing, both strategies, both alarm servers, the data domain, the standby VM and the share as children of the component", async () => {
     const up = await stack.up();
     assert.equal(up.code, 0, explain(up));
     assert.deepEqual(opsOf(up), {
@@ -99,6 +107,29 @@ describe("the DrTopology component on the real engine", { concurrency: false }, 
       ],
     );
     for (const v of [vrg.production, vrg.dr]) assert.deepEqual(v.trapInfo, ALARM_RECEIVER);
+    const engine = site.ovirt!;
+    assert.equal(engine.domain(STANDBY.domain)?.status, "active");
+    const standby = engine.vm(STANDBY.vm);
+    assert.equal(standby?.status, "down", "the standby VM is created stopped");
+    assert.equal(standby?.cdrom, STANDBY.iso);
+    assert.deepEqual(
+      engine.vmDisks(standby!.id).map((d) => d.alias),
+      ["erp-standby-os"],
+    );
+    const shares = site.nse!.shares();
+    assert.deepEqual(
+      shares.map((x) => [x.name, x.dr_enabled, x.size_gb]),
+      [[ERP_SHARE.name, true, 500]],
+    );
+    const outputs = component.outputs as {
+      standby?: { dataDomain?: string; vms?: Record<string, { id?: string; status?: string }> };
+      fileShares?: Record<string, { id?: string; state?: string }>;
+    };
+    assert.equal(outputs.standby?.vms?.["erp-standby"]?.status, "down");
+    assert.equal(outputs.standby?.vms?.["erp-standby"]?.id, standby!.id, "the registered id is the engine's");
+    assert.ok(outputs.standby?.dataDomain, "the data domain's id is registered");
+    assert.equal(outputs.fileShares?.["erp-data"]?.id, shares[0]!.id);
+    assert.equal(outputs.fileShares?.["erp-data"]?.state, "Operational");
 
     const preview = await stack.preview(["--expect-no-changes"]);
     assert.equal(preview.code, 0, explain(preview));
@@ -115,6 +146,11 @@ describe("the DrTopology component on the real engine", { concurrency: false }, 
     }
     assert.ok(tokens.length > 0, "the simulators issued session tokens");
     for (const token of tokens) assert.ok(!text.includes(token), "a session token is in the exported state");
+    assert.ok(
+      site.credentials["ovirt-dr"] && site.credentials.nse,
+      "the engine and NSE profiles are checked too",
+    );
+    assert.ok(!text.includes(site.nse!.backendPassword), "NSE's back-end password is in the exported state");
   });
 
   test("without an alarm receiver the component declares no alarm servers: up deletes only those", async () => {
@@ -129,9 +165,11 @@ describe("the DrTopology component on the real engine", { concurrency: false }, 
     assert.equal(site.vrg.production.trapInfo, undefined);
     assert.equal(site.vrg.dr.trapInfo, undefined);
     assert.ok(site.vrg.dr.strategy(ERP_VM.uuid), "the rest is untouched");
+    assert.equal(site.ovirt!.vm(STANDBY.vm)?.status, "down");
+    assert.equal(site.nse!.shares().length, 1);
   });
 
-  test("destroy leaves nothing on the arrays and VRGs, and no token stays live", async () => {
+  test("destroy leaves nothing on the arrays, VRGs, engine or NSE, and no token stays live", async () => {
     const destroy = await stack.destroy();
     assert.equal(destroy.code, 0, explain(destroy));
     assert.ok(
