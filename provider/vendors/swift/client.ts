@@ -19,7 +19,8 @@ import { rejectedBy401, sessionKey, withSession, type SessionHooks } from "../..
 import { login, SWIFT_ENDPOINT_CONCURRENCY, type SwiftConnection, type SwiftToken } from "./auth";
 import { SWIFT_ERRORS } from "./errors";
 
-export type SwiftBody = string | Buffer | Record<string, unknown> | unknown[] | (() => Readable | AsyncIterable<Buffer>);
+export type SwiftBody =
+  string | Buffer | Record<string, unknown> | unknown[] | (() => Readable | AsyncIterable<Buffer>);
 
 export interface SwiftRequest {
   method: HttpRequest["method"];
