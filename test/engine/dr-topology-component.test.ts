@@ -11,6 +11,7 @@
 import { after, before, describe, test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as path from "node:path";
+import { expectNoChanges, expectNoSecretsInState } from "./assertions";
 import { installProgram } from "./program-dir";
 import { EngineStack, explain, opsOf, type StateResource } from "./stack";
 import {
@@ -131,21 +132,11 @@ describe("the DrTopology component on the real engine", { concurrency: false }, 
     assert.equal(outputs.fileShares?.["erp-data"]?.id, shares[0]!.id);
     assert.equal(outputs.fileShares?.["erp-data"]?.state, "Operational");
 
-    const preview = await stack.preview(["--expect-no-changes"]);
-    assert.equal(preview.code, 0, explain(preview));
-    assert.ok(
-      preview.resources.every((r) => r.op === "same"),
-      JSON.stringify(opsOf(preview)),
-    );
+    await expectNoChanges(stack);
   });
 
   test("pulumi stack export holds no password or session token", async () => {
-    const text = await stack.exportText();
-    for (const [profile, c] of Object.entries(site.credentials)) {
-      assert.ok(!text.includes(c.password), `the ${profile} password is in the exported state`);
-    }
-    assert.ok(tokens.length > 0, "the simulators issued session tokens");
-    for (const token of tokens) assert.ok(!text.includes(token), "a session token is in the exported state");
+    const text = await expectNoSecretsInState(stack, site, tokens);
     assert.ok(
       site.credentials["ovirt-dr"] && site.credentials.nse,
       "the engine and NSE profiles are checked too",

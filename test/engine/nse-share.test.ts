@@ -8,6 +8,7 @@
 import { after, before, describe, test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as path from "node:path";
+import { expectNoChanges, expectNoSecretsInState } from "./assertions";
 import { installProgram } from "./program-dir";
 import { EngineStack, explain, opsOf } from "./stack";
 import {
@@ -45,12 +46,7 @@ describe("examples/dr-topology's ERP file share on NetApp Service Engine, on the
     assert.equal(opsOf(up)["erp-share"], "create");
     assert.equal(share()?.dr_enabled, true);
     assert.equal(share()?.size_gb, 500);
-    const preview = await stack.preview(["--expect-no-changes"]);
-    assert.equal(preview.code, 0, explain(preview));
-    assert.ok(
-      preview.resources.every((r) => r.op === "same"),
-      JSON.stringify(opsOf(preview)),
-    );
+    await expectNoChanges(stack);
   });
 
   test("DR turned off out of band: refresh records it, up enables it again in place", async () => {
@@ -66,9 +62,7 @@ describe("examples/dr-topology's ERP file share on NetApp Service Engine, on the
   });
 
   test("pulumi stack export holds no password, ours or NSE's back-end one", async () => {
-    const text = await stack.exportText();
-    for (const [profile, c] of Object.entries(site.credentials))
-      assert.ok(!text.includes(c!.password), `the ${profile} password is in the exported state`);
+    const text = await expectNoSecretsInState(stack, site);
     assert.ok(!text.includes(site.nse!.backendPassword), "NSE's back-end password is in the exported state");
   });
 

@@ -9,6 +9,7 @@
 import { after, before, describe, test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as path from "node:path";
+import { expectNoChanges, expectNoSecretsInState } from "./assertions";
 import { installProgram } from "./program-dir";
 import { EngineStack, explain, opsOf } from "./stack";
 import {
@@ -54,12 +55,7 @@ for (const mode of ["ovirt-4.4", "rhev-3.6"] as const) {
       assert.equal(vm?.cdrom, STANDBY.iso);
       assert.equal(vm?.config.memory, 4096 * MiB);
 
-      const preview = await stack.preview(["--expect-no-changes"]);
-      assert.equal(preview.code, 0, explain(preview));
-      assert.ok(
-        preview.resources.every((r) => r.op === "same"),
-        JSON.stringify(opsOf(preview)),
-      );
+      await expectNoChanges(stack);
     });
 
     test("out-of-band memory is drift: refresh records it and up puts the declared value back in place", async () => {
@@ -76,9 +72,7 @@ for (const mode of ["ovirt-4.4", "rhev-3.6"] as const) {
     });
 
     test("pulumi stack export holds no engine password", async () => {
-      const text = await stack.exportText();
-      for (const [profile, c] of Object.entries(site.credentials))
-        assert.ok(!text.includes(c!.password), `the ${profile} password is in the exported state`);
+      await expectNoSecretsInState(stack, site);
     });
 
     test("destroy leaves no VM, domain, token or session on the engine (and nothing elsewhere)", async () => {
