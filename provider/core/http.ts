@@ -93,8 +93,16 @@ export async function closeAllAgents(): Promise<void> {
   await Promise.all(agents.map((a) => a.close().catch(() => undefined)));
 }
 
+/** An absolute http(s) URL (e.g. a link the API returned), used as it is. */
+const isAbsoluteUrl = (path: string) => /^https?:\/\//.test(path);
+
+/** `path` under an API's base path (e.g. "/service" + "/sites"), or an absolute URL as it is. */
+export function underBasePath(basePath: string, path: string): string {
+  return isAbsoluteUrl(path) ? path : basePath + path;
+}
+
 export function buildUrl(baseUrl: string, path: string, query?: HttpRequest["query"]): URL {
-  const url = /^https?:\/\//.test(path) ? new URL(path) : new URL(baseUrl.replace(/\/+$/, "") + path);
+  const url = isAbsoluteUrl(path) ? new URL(path) : new URL(baseUrl.replace(/\/+$/, "") + path);
   for (const [k, v] of Object.entries(query ?? {})) {
     if (v === undefined) continue;
     for (const item of Array.isArray(v) ? v : [v]) url.searchParams.append(k, String(item));

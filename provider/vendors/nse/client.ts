@@ -12,6 +12,7 @@ import { outsideScope } from "../../core/call-scope";
 import { systemClock, type Clock } from "../../core/clock";
 import { AuthError, isDrplaneError } from "../../core/errors";
 import type { HttpEndpoint, TlsOptions } from "../../core/http";
+import { underBasePath } from "../../core/http";
 import { log } from "../../core/log";
 import { sessionKey, withSession, type SessionHooks, type SessionRejected } from "../../core/session";
 import { refreshToken, signin, type AuthTarget, type NseToken } from "./auth";
@@ -178,7 +179,7 @@ export class NseClient {
         const token = await this.tokenFor(s);
         const res = await call(this.endpoint, {
           method: req.method,
-          path: /^https?:/.test(req.path) ? req.path : this.basePath + req.path,
+          path: underBasePath(this.basePath, req.path),
           query: req.query,
           body: req.body,
           headers: {

@@ -15,6 +15,7 @@ import { outsideScope } from "../../core/call-scope";
 import { systemClock, type Clock } from "../../core/clock";
 import { isDrplaneError, VendorError, type DrplaneError } from "../../core/errors";
 import type { HttpEndpoint, HttpRequest, TlsOptions } from "../../core/http";
+import { underBasePath } from "../../core/http";
 import { processWide } from "../../core/process-state";
 import { drainSessions, sessionKey, withSession, type SessionHooks } from "../../core/session";
 import {
@@ -201,7 +202,7 @@ export class OvirtClient {
     };
     const res = await call<T>(this.endpoint, {
       method: r.method,
-      path: /^https?:/.test(r.path) ? r.path : base + r.path,
+      path: underBasePath(base, r.path),
       query: r.query,
       body: r.body,
       headers,

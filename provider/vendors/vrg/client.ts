@@ -15,6 +15,7 @@ import { call, type VendorRequest } from "../../core/call";
 import { outsideScope } from "../../core/call-scope";
 import { AuthError, isDrplaneError, VendorError, type DrplaneError } from "../../core/errors";
 import type { HttpEndpoint, TlsOptions } from "../../core/http";
+import { underBasePath } from "../../core/http";
 import { processWide } from "../../core/process-state";
 import { registerSecret } from "../../core/redact";
 import { sessionKey, withSession, type SessionHooks, type SessionRejected } from "../../core/session";
@@ -157,7 +158,7 @@ export class VrgClient {
     if (token) headers["x-auth-token"] = token;
     const res = await call<T>(this.endpoint, {
       method: opts.method,
-      path: /^https?:/.test(opts.path) ? opts.path : BASE_PATH + opts.path,
+      path: underBasePath(BASE_PATH, opts.path),
       query: opts.query,
       body: opts.body,
       headers,
