@@ -27,17 +27,12 @@ export const partNames = (topology: string) => ({
 export type Fail = (property: string, reason: string) => void;
 
 /**
- * The list at `at` is a list, and each entry's `name` a non-empty plain string used once in it:
- * the name is part of the entry's child resource name.
+ * Checks the `name` of each entry of the list at `at`, in turn: a non-empty plain string used
+ * once in the list (the name is part of the entry's child resource names, the `what`).
  */
-function namedOnce(list: unknown, at: string, what: string, fail: Fail): void {
-  if (!Array.isArray(list)) {
-    fail(at, `must be a list of ${what}`);
-    return;
-  }
+export function nameChecker(at: string, what: string, fail: Fail): (name: unknown, i: number) => void {
   const seen = new Map<string, number>();
-  list.forEach((entry: { name?: unknown } | undefined, i) => {
-    const name = entry?.name;
+  return (name, i) => {
     if (typeof name !== "string" || name === "") {
       fail(`${at}[${i}].name`, `must be a non-empty plain string: it is part of the ${what}' resource names`);
       return;
@@ -45,7 +40,17 @@ function namedOnce(list: unknown, at: string, what: string, fail: Fail): void {
     const first = seen.get(name);
     if (first !== undefined) fail(`${at}[${i}].name`, `"${name}" is used twice (also ${at}[${first}])`);
     else seen.set(name, i);
-  });
+  };
+}
+
+/** The list at `at` is a list, and each entry's name is good (`nameChecker`). */
+function namedOnce(list: unknown, at: string, what: string, fail: Fail): void {
+  if (!Array.isArray(list)) {
+    fail(at, `must be a list of ${what}`);
+    return;
+  }
+  const checkName = nameChecker(at, what, fail);
+  list.forEach((entry: { name?: unknown } | undefined, i) => checkName(entry?.name, i));
 }
 
 /** What is wrong with the standby VMs and the file shares, as far as plain values tell. */

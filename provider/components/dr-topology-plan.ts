@@ -15,7 +15,7 @@ import type {
   VrgAlarmServerArgs,
   VrgPairingArgs,
 } from "../args/vrg";
-import { partFailures } from "./dr-topology-parts";
+import { nameChecker, partFailures } from "./dr-topology-parts";
 
 /** The type token of the component. */
 export const DR_TOPOLOGY_TYPE = "drplane:index:DrTopology";
@@ -75,17 +75,11 @@ export function topologyFailures(args: DrTopologyArgs): TopologyFailure[] {
     fail("protectedVms", "must be a list of VMs");
     return failures;
   }
-  const names = new Map<string, number>();
+  const checkName = nameChecker("protectedVms", "strategies", fail);
   const uuids = new Map<string, number>();
   vms.forEach((vm: DrTopologyVmArgs, i) => {
     const at = `protectedVms[${i}]`;
-    if (typeof vm.name !== "string" || vm.name === "") {
-      fail(`${at}.name`, "must be a non-empty plain string: it is part of the strategies' resource names");
-    } else {
-      const first = names.get(vm.name);
-      if (first !== undefined) fail(`${at}.name`, `"${vm.name}" is used twice (also protectedVms[${first}])`);
-      else names.set(vm.name, i);
-    }
+    checkName(vm.name, i);
     if (typeof vm.uuid === "string") {
       const first = uuids.get(vm.uuid.toLowerCase());
       if (first !== undefined)
